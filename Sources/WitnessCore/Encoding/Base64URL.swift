@@ -1,0 +1,106 @@
+/// Chronicle's base64url (RFC 4648 §5): padded on output, lenient on input.
+///
+/// SPEC: chronicle-protocol §1.1 — "Encode every hash, key and signature the server emits as
+/// base64url **with** `=` padding"; decoding strips all trailing `=`, rejects characters outside
+/// the url-safe alphabet, ignores unused low bits and a dangling single character.
+public enum Base64URL {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, char) in alphabet.enumerated() { table[Int(char)] = UInt8(index) }
+        return table
+    }()
+
+    /// Encodes with `=` padding, as `Base64UrlSafe::encode` does.
+    public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var iterator = bytes.makeIterator()
+        while let b0 = iterator.next() {
+            let b1 = iterator.next()
+            let b2 = iterator.next()
+            out.append(alphabet[Int(b0 >> 2)])
+            out.append(alphabet[Int((b0 & 0x03) << 4 | (b1 ?? 0) >> 4)])
+            if let b1 {
+                out.append(alphabet[Int((b1 & 0x0F) << 2 | (b2 ?? 0) >> 6)])
+            } else {
+                out.append(UInt8(ascii: "="))
+            }
+            if let b2 {
+                out.append(alphabet[Int(b2 & 0x3F)])
+            } else {
+                out.append(UInt8(ascii: "="))
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes leniently (padding optional, extra `=` ignored); nil on a character outside the alphabet.
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        var input = Array(text.utf8)
+        while input.last == UInt8(ascii: "=") { input.removeLast() }
+        var out = [UInt8]()
+        out.reserveCapacity(input.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for char in input {
+            let value = decodeTable[Int(char)]
+            if value == 0xFF { return nil }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+
+    /// Decodes and requires an exact length (hashes 32, keys 32, signatures 64).
+    public static func decode(_ text: some StringProtocol, length: Int) -> [UInt8]? {
+        guard let bytes = decode(text), bytes.count == length else { return nil }
+        return bytes
+    }
+}
+
+/// Standard base64 (RFC 4648 §4, padded), used by signed notes and gossip.
+public enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, char) in alphabet.enumerated() { table[Int(char)] = UInt8(index) }
+        return table
+    }()
+
+    /// Encodes with padding.
+    public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        let url = Base64URL.encode(bytes)
+        return String(decoding: url.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "+") : $0 == UInt8(ascii: "_") ? UInt8(ascii: "/") : $0 }, as: UTF8.self)
+    }
+
+    /// Strict decoding: padding required, canonical trailing bits, nothing outside the alphabet.
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        let input = Array(text.utf8)
+        guard input.count % 4 == 0 else { return nil }
+        var padding = 0
+        while padding < 2, padding < input.count, input[input.count - 1 - padding] == UInt8(ascii: "=") { padding += 1 }
+        var out = [UInt8]()
+        out.reserveCapacity(input.count / 4 * 3)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for char in input[..<(input.count - padding)] {
+            let value = decodeTable[Int(char)]
+            if value == 0xFF { return nil }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        // Reject non-canonical encodings: leftover bits must be zero.
+        if bits > 0, accumulator & ((1 << UInt32(bits)) - 1) != 0 { return nil }
+        return out
+    }
+}

@@ -1,0 +1,132 @@
+import WitnessCore
+
+/// Everything a node needs to run, validated once and passed down.
+public struct NodeConfig: Sendable, Equatable {
+    /// The witness name (a schema-less URL such as `witness.example.org`).
+    public var name: String
+    /// Address to listen on.
+    public var host: String
+    /// Port to listen on (0 picks a free one).
+    public var port: Int
+    /// Page size of `/export` and `/since` (nil: unpaginated, as stock Chronicle).
+    public var paginateExport: Int?
+    /// Replay window for `now` / `request-time` in seconds (nil: no timestamp checks).
+    public var requestTimeout: Int64?
+    /// Append a notice entry when a client is registered.
+    public var publishNewClients: Bool
+    /// Append a notice entry when a client is revoked.
+    public var publishRevokedClients: Bool
+    /// Largest accepted POST body in bytes.
+    public var maxBodyBytes: Int
+
+    /// The defaults: a loopback node like a fresh `bin/install.php` Chronicle.
+    public init(name: String = "witness.localhost", host: String = "127.0.0.1", port: Int = 7380,
+                paginateExport: Int? = nil, requestTimeout: Int64? = 600,
+                publishNewClients: Bool = true, publishRevokedClients: Bool = true,
+                maxBodyBytes: Int = 4 << 20) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.paginateExport = paginateExport
+        self.requestTimeout = requestTimeout
+        self.publishNewClients = publishNewClients
+        self.publishRevokedClients = publishRevokedClients
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// `host:port`.
+    public var listen: String { "\(host):\(port)" }
+}
+
+/// A configuration problem, naming the key and where it came from.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The offending key (`listen`, `request-timeout`, …).
+    public var key: String
+    /// The file or `environment` or `flag`.
+    public var source: String
+    /// What is wrong and what to write instead.
+    public var problem: String
+
+    public var description: String { "\(source): \(key): \(problem)" }
+}
+
+extension NodeConfig {
+    /// Parses `HOST:PORT` (IPv6 as `[::1]:PORT`).
+    public static func parseListen(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        return (host, port)
+    }
+
+    /// Whether `name` is a valid witness name (witness-protocol §1: no spaces, no `+`).
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && !name.contains(where: { $0 == "+" || $0.isWhitespace || $0 == "\n" }) && name.unicodeScalars.allSatisfy { $0.isASCII }
+    }
+
+    /// Applies one `key = value` setting (from the config file, the environment or a flag).
+    public mutating func apply(key: String, value: JSONValue, source: String) throws(ConfigError) {
+        func fail(_ problem: String) -> ConfigError { ConfigError(key: key, source: source, problem: problem) }
+        func text() throws(ConfigError) -> String {
+            switch value {
+            case .string(let s): return s
+            case .number(let n): return n
+            case .bool(let b): return b ? "true" : "false"
+            default: throw fail("expected a string")
+            }
+        }
+        func bool() throws(ConfigError) -> Bool {
+            switch try text().lowercased() {
+            case "true", "1", "yes", "on": return true
+            case "false", "0", "no", "off": return false
+            default: throw fail("expected true or false")
+            }
+        }
+        switch key {
+        case "name":
+            let n = try text()
+            guard Self.isValidName(n) else { throw fail("\"\(n)\" is not a witness name (ASCII, no spaces, no '+'), e.g. witness.example.org") }
+            name = n
+        case "listen":
+            guard let (h, p) = Self.parseListen(try text()) else { throw fail("expected HOST:PORT, e.g. 127.0.0.1:7380") }
+            host = h
+            port = p
+        case "paginate-export":
+            if value == .null { paginateExport = nil; return }
+            guard let n = Int(try text()), n >= 0 else { throw fail("expected a page size (0 or null for no pagination)") }
+            paginateExport = n == 0 ? nil : n
+        case "request-timeout":
+            if value == .null { requestTimeout = nil; return }
+            let t = try text()
+            if t.isEmpty || t == "off" { requestTimeout = nil; return }
+            guard let s = DurationText.seconds(t), s > 0 else { throw fail("expected a duration such as \"10 minutes\" or \"600s\", or null to disable") }
+            requestTimeout = s
+        case "publish-new-clients": publishNewClients = try bool()
+        case "publish-revoked-clients": publishRevokedClients = try bool()
+        case "max-body-bytes":
+            guard let n = Int(try text()), n >= 1024 else { throw fail("expected a byte count of at least 1024") }
+            maxBodyBytes = n
+        default:
+            throw fail("unknown setting; known: \(Self.keys.joined(separator: ", "))")
+        }
+    }
+
+    /// Every setting key, in the order the config file lists them.
+    public static let keys = ["name", "listen", "paginate-export", "request-timeout", "publish-new-clients",
+                              "publish-revoked-clients", "max-body-bytes"]
+
+    /// The config file form of this configuration.
+    public var json: JSONValue {
+        .object([
+            JSONMember("name", .string(name)),
+            JSONMember("listen", .string(listen)),
+            JSONMember("paginate-export", paginateExport.map { .int($0) } ?? .null),
+            JSONMember("request-timeout", requestTimeout.map { .string("\($0)s") } ?? .null),
+            JSONMember("publish-new-clients", .bool(publishNewClients)),
+            JSONMember("publish-revoked-clients", .bool(publishRevokedClients)),
+            JSONMember("max-body-bytes", .int(maxBodyBytes)),
+        ])
+    }
+}

@@ -1,0 +1,71 @@
+import WitnessCore
+import WitnessNode
+
+/// A response as bytes on the wire, before Hummingbird sees it (so tests can compare it exactly).
+public struct APIResponse: Sendable {
+    /// HTTP status code.
+    public var status: Int
+    /// Header fields in order, names in the exact case to send.
+    public var headers: [(name: String, value: String)]
+    /// Body bytes.
+    public var body: [UInt8]
+
+    /// The values of a header (case-insensitive name).
+    public func values(of name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
+
+    /// A JSON body signed with the node key, as every Chronicle handler answers.
+    ///
+    /// SPEC: chronicle-protocol §3.4, §5.1 — exactly one `Body-Signature-Ed25519` over the exact body bytes.
+    static func signed(_ json: JSONValue, status: Int = 200, key: Ed25519SecretKey) -> APIResponse {
+        let body = PHPJSON.pretty(json)
+        return APIResponse(status: status, headers: [
+            ("Content-Type", "application/json"),
+            (Sapient.signatureHeader, Sapient.sign(body, with: key)),
+        ], body: body)
+    }
+
+    /// Chronicle's signed error shape.
+    static func signedError(_ message: String, status: Int, at time: Timestamp, key: Ed25519SecretKey) -> APIResponse {
+        signed(ChronicleEnvelope.error(at: time, message: message), status: status, key: key)
+    }
+
+    /// The unsigned framework 404 (Slim's "Page Not Found" page).
+    ///
+    /// SPEC: chronicle-protocol §4.0 — unmatched routes answer an unsigned 404.
+    static let notFoundPage = APIResponse(status: 404, headers: [("Content-Type", "text/html;charset=UTF-8")], body: Array("""
+        <html>
+            <head>
+                <title>Page Not Found</title>
+            </head>
+            <body>
+                <h1>Page Not Found</h1>
+                <p>The page you are looking for could not be found. Check the address bar to ensure your URL is spelled correctly.</p>
+                <a href='/'>Visit the Home Page</a>
+            </body>
+        </html>
+        """.utf8))
+
+    /// The unsigned framework 405.
+    static func methodNotAllowed(_ allowed: String) -> APIResponse {
+        APIResponse(status: 405, headers: [("Allow", allowed), ("Content-Type", "text/html;charset=UTF-8")], body: Array("""
+            <html><head><title>Method not allowed</title></head><body><h1>Method not allowed</h1><p>Method not allowed. Must be one of: <strong>\(allowed)</strong></p></body></html>
+            """.utf8))
+    }
+}
+
+extension ChronicleRefusal {
+    /// The one mapping of refusals to HTTP statuses.
+    var status: Int {
+        switch self {
+        case .forbidden: return 403
+        case .staleRequest: return 408
+        case .missingField: return 401
+        case .notAcceptable: return 406
+        case .badRequest: return 400
+        case .notFound: return 404
+        case .replay: return 409
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Logging
+import WitnessCore
+import WitnessNode
+import WitnessStore
+
+/// The Chronicle HTTP API over the node's own ledger, as a function from request to exact bytes.
+///
+/// Hummingbird is only the socket (see `WitnessApplication`): every status, header and body is
+/// decided here, so fixture replays can compare bytes without a network.
+public struct ChronicleAPI: Sendable {
+    /// The write side (and the database, key, config and clock it holds).
+    public let service: ChronicleService
+
+    /// Makes the API.
+    public init(service: ChronicleService) { self.service = service }
+
+    var database: WitnessDatabase { service.database }
+    var key: Ed25519SecretKey { service.key }
+    var logger: Logger { service.logger }
+
+    /// A request reduced to what the API reads.
+    public struct Request: Sendable {
+        /// `GET`, `POST`, …
+        public var method: String
+        /// Path without the query string, not decoded.
+        public var path: String
+        /// Header fields in order.
+        public var headers: [(name: String, value: String)]
+        /// The body (already size-limited by the caller).
+        public var body: [UInt8]
+
+        /// Makes a request.
+        public init(method: String, path: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+            self.method = method
+            self.path = path
+            self.headers = headers
+            self.body = body
+        }
+
+        func values(of name: String) -> [String] {
+            headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+        }
+    }
+
+    /// Answers one request.
+    public func respond(to request: Request) async -> APIResponse {
+        let path = request.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        guard let route = ChronicleRoute.parse(path: path) else { return .notFoundPage }
+        let method = request.method == "HEAD" ? "GET" : request.method
+        guard method == route.method else { return .methodNotAllowed(route.method) }
+        let now = service.clock.now()
+        do {
+            switch route {
+            case .home: return homePage()
+            case .index: return try index(clientIDs: request.values(of: Sapient.clientHeader), now: now)
+            case .lasthash: return try lasthash(now: now)
+            case .lookup(let hash): return try lookup(hash, now: now)
+            case .since(let hash, let page): return try since(hash, page: page, now: now)
+            case .export(let page): return try export(page: page, now: now)
+            case .mirrors: return try mirrors(now: now)
+            case .replicaIndex: return replicaIndex(now: now)
+            case .replica: return .signedError("Unknown URI", status: 404, at: now, key: key)
+            case .publish, .register, .revoke: return await write(route, request, now: now)
+            }
+        } catch {
+            logger.error("request failed", metadata: ["path": "\(path)", "error": "\(error)"])
+            return .signedError("Internal error; the node logged the details.", status: 500, at: now, key: key)
+        }
+    }
+
+    // MARK: - Writes
+
+    private func write(_ route: ChronicleRoute, _ request: Request, now: Timestamp) async -> APIResponse {
+        let signed = ChronicleService.SignedRequest(clientIDs: request.values(of: Sapient.clientHeader),
+                                                    signatures: request.values(of: Sapient.signatureHeader), body: request.body)
+        do {
+            let results: JSONValue
+            switch route {
+            case .publish:
+                results = Self.appended(try await service.publish(signed))
+            case .register:
+                let (clientID, notice) = try await service.register(signed)
+                var members = [JSONMember("client-id", .string(clientID))]
+                if let notice { members.append(JSONMember("publish", Self.appended(notice))) }
+                results = .object(members)
+            default:
+                let notice = try await service.revoke(signed)
+                var members = [JSONMember("deleted", true)]
+                if let notice { members.append(JSONMember("revoke", Self.appended(notice))) }
+                results = .object(members)
+            }
+            return .signed(ChronicleEnvelope.ok(at: service.clock.now(), [JSONMember("results", results)]), key: key)
+        } catch let refusal as ChronicleRefusal {
+            logger.debug("write refused", metadata: ["path": "\(request.path)", "reason": "\(refusal.message)"])
+            return .signedError(refusal.message, status: refusal.status, at: now, key: key)
+        } catch {
+            logger.error("write failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
+            return .signedError("Internal error; nothing was appended.", status: 500, at: now, key: key)
+        }
+    }
+
+    /// `{currhash, summaryhash, created}` as publish answers it.
+    static func appended(_ entry: AppendedEntry) -> JSONValue {
+        .object([JSONMember("currhash", .string(entry.currhash)),
+                 JSONMember("summaryhash", .string(entry.summaryhash)),
+                 JSONMember("created", .string(entry.created))])
+    }
+}

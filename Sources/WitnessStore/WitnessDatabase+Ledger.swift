@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import WitnessCore
+
+/// A request to append one signed entry to the node's own ledger.
+public struct LedgerAppend: Sendable {
+    /// The body, byte for byte.
+    public var contents: String
+    /// The signer's key (the client's registered key, or the node key).
+    public var publicKey: Ed25519PublicKey
+    /// The raw 64-byte signature over `contents`.
+    public var signature: [UInt8]
+    /// The signature header string as received (served back verbatim).
+    public var signatureText: String
+
+    /// Makes an append request; `signatureText` defaults to the canonical encoding.
+    public init(contents: String, publicKey: Ed25519PublicKey, signature: [UInt8], signatureText: String? = nil) {
+        self.contents = contents
+        self.publicKey = publicKey
+        self.signature = signature
+        self.signatureText = signatureText ?? Base64URL.encode(signature)
+    }
+
+    /// An entry authored and signed by `key` (notices, witness records).
+    public static func signed(_ contents: String, by key: Ed25519SecretKey) -> LedgerAppend {
+        LedgerAppend(contents: contents, publicKey: key.publicKey, signature: key.signature(for: contents.utf8))
+    }
+}
+
+/// What an append returns, as publish answers it.
+public struct AppendedEntry: Sendable, Equatable {
+    /// 1-based position.
+    public var position: Int
+    /// base64url currhash.
+    public var currhash: String
+    /// base64url summaryhash.
+    public var summaryhash: String
+    /// The ATOM `created` string that was hashed.
+    public var created: String
+}
+
+extension WitnessDatabase {
+    // MARK: - Writes
+
+    /// Appends one entry in one transaction, extending the stored Blakechain tip.
+    ///
+    /// SPEC: chronicle-protocol §2.5 — appends are serialised (one SQLite writer), so the chain
+    /// never forks; the commit is durable before this returns.
+    public func append(_ request: LedgerAppend, at time: Timestamp) async throws -> AppendedEntry {
+        try await writer.write { db in try Self.append(request, created: time.atom, in: db) }
+    }
+
+    /// Appends several entries in one transaction (all or none).
+    public func append(_ requests: [LedgerAppend], at time: Timestamp) async throws -> [AppendedEntry] {
+        try await writer.write { db in try requests.map { try Self.append($0, created: time.atom, in: db) } }
+    }
+
+    /// The append step inside an open transaction, for services that combine it with other writes.
+    package static func append(_ request: LedgerAppend, created: String, in db: Database) throws -> AppendedEntry {
+        let chain = try loadChain(db)
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM ledger_entry WHERE signature = ?", arguments: [Data(request.signature)]) == true {
+            throw StoreError.duplicateSignature
+        }
+        let (currhash, summaryhash) = chain.append(created: created, publicKey: request.publicKey.bytes,
+                                                   signature: request.signature, body: request.contents.utf8)
+        try db.execute(sql: "INSERT OR IGNORE INTO signer (publickey) VALUES (?)", arguments: [Data(request.publicKey.bytes)])
+        let signer = try Int64.fetchOne(db, sql: "SELECT id FROM signer WHERE publickey = ?", arguments: [Data(request.publicKey.bytes)])!
+        let canonical = Base64URL.encode(request.signature)
+        try db.execute(sql: """
+            INSERT INTO ledger_entry (position, contents, currhash, summaryhash, created, signer, signature, signature_text)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [chain.size, request.contents, Data(currhash), Data(summaryhash), created, signer,
+                             Data(request.signature), request.signatureText == canonical ? nil : request.signatureText])
+        let tip = chain.tip
+        try db.execute(sql: """
+            INSERT INTO ledger_tip (id, size, currhash, hashstate) VALUES (1, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET size = excluded.size, currhash = excluded.currhash, hashstate = excluded.hashstate
+            """, arguments: [tip.size, Data(tip.currhash), Data(tip.hashstate)])
+        return AppendedEntry(position: chain.size, currhash: Base64URL.encode(currhash),
+                             summaryhash: Base64URL.encode(summaryhash), created: created)
+    }
+
+    private static func loadChain(_ db: Database) throws -> Blakechain {
+        guard let row = try Row.fetchOne(db, sql: "SELECT size, currhash, hashstate FROM ledger_tip WHERE id = 1") else {
+            return Blakechain()
+        }
+        let size: Int = row["size"]
+        guard let chain = Blakechain(tip: BlakechainTip(size: size, currhash: Array(row["currhash"] as Data),
+                                                        hashstate: Array(row["hashstate"] as Data))) else {
+            throw StoreError.corruptTip(size: size)
+        }
+        return chain
+    }
+
+    // MARK: - Reads
+
+    private static let entrySelect = """
+        SELECT e.position, e.contents, e.currhash, e.summaryhash, e.created, s.publickey, e.signature, e.signature_text,
+               (SELECT p.currhash FROM ledger_entry p WHERE p.position = e.position - 1) AS prevhash
+        FROM ledger_entry e JOIN signer s ON s.id = e.signer
+        """
+
+    private static func entry(_ row: Row) -> ChronicleEntry {
+        let prev: Data? = row["prevhash"]
+        let signatureText: String? = row["signature_text"]
+        return ChronicleEntry(
+            contents: row["contents"],
+            prevhash: prev.map { Base64URL.encode($0) },
+            currhash: Base64URL.encode(row["currhash"] as Data),
+            summaryhash: Base64URL.encode(row["summaryhash"] as Data),
+            created: row["created"],
+            publickey: Base64URL.encode(row["publickey"] as Data),
+            signature: signatureText ?? Base64URL.encode(row["signature"] as Data))
+    }
+
+    /// The raw hash a path parameter names, only if it is the canonical padded encoding.
+    ///
+    /// SPEC: chronicle-protocol §1.1 — hashes are looked up by exact string equality, so only the
+    /// padded 44-character form finds a record.
+    static func canonicalHash(_ text: String) -> Data? {
+        guard let raw = Base64URL.decode(text, length: 32), Base64URL.encode(raw) == text else { return nil }
+        return Data(raw)
+    }
+
+    /// Number of entries.
+    public func ledgerSize() throws -> Int {
+        try reader.read { db in try Int.fetchOne(db, sql: "SELECT size FROM ledger_tip WHERE id = 1") ?? 0 }
+    }
+
+    /// The persisted Blakechain tip.
+    public func ledgerTip() throws -> BlakechainTip {
+        try reader.read { db in try Self.loadChain(db).tip }
+    }
+
+    /// The last entry, if any.
+    public func lastEntry() throws -> ChronicleEntry? {
+        try reader.read { db in
+            try Row.fetchOne(db, sql: Self.entrySelect + " ORDER BY e.position DESC LIMIT 1").map(Self.entry)
+        }
+    }
+
+    /// Every entry whose currhash or summaryhash is `hash` (exact padded base64url).
+    public func entries(matching hash: String) throws -> [ChronicleEntry] {
+        guard let raw = Self.canonicalHash(hash) else { return [] }
+        return try reader.read { db in
+            try Row.fetchAll(db, sql: Self.entrySelect + " WHERE e.currhash = ? OR e.summaryhash = ? ORDER BY e.position",
+                             arguments: [raw, raw]).map(Self.entry)
+        }
+    }
+
+    /// The entry at a 1-based position.
+    public func entry(at position: Int) throws -> ChronicleEntry? {
+        try reader.read { db in
+            try Row.fetchOne(db, sql: Self.entrySelect + " WHERE e.position = ?", arguments: [position]).map(Self.entry)
+        }
+    }
+
+    /// Entries strictly after the lowest entry matching `hash`, ascending, with the total after the anchor.
+    /// Nil when no entry matches.
+    public func entries(since hash: String, offset: Int = 0, limit: Int? = nil) throws -> (total: Int, entries: [ChronicleEntry])? {
+        guard let raw = Self.canonicalHash(hash) else { return nil }
+        return try reader.read { db in
+            guard let anchor = try Int.fetchOne(db, sql: "SELECT MIN(position) FROM ledger_entry WHERE currhash = ? OR summaryhash = ?",
+                                                arguments: [raw, raw]) else { return nil }
+            let size = try Int.fetchOne(db, sql: "SELECT size FROM ledger_tip WHERE id = 1") ?? 0
+            return (size - anchor, try Self.range(db, after: anchor + offset, limit: limit))
+        }
+    }
+
+    /// Entries from position `offset + 1`, ascending, at most `limit`; with the ledger size.
+    public func export(offset: Int = 0, limit: Int? = nil) throws -> (total: Int, entries: [ChronicleEntry]) {
+        try reader.read { db in
+            let size = try Int.fetchOne(db, sql: "SELECT size FROM ledger_tip WHERE id = 1") ?? 0
+            return (size, try Self.range(db, after: offset, limit: limit))
+        }
+    }
+
+    private static func range(_ db: Database, after position: Int, limit: Int?) throws -> [ChronicleEntry] {
+        try Row.fetchAll(db, sql: entrySelect + " WHERE e.position > ? ORDER BY e.position LIMIT ?",
+                         arguments: [position, limit ?? -1]).map(entry)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+import WitnessCore
+
+/// The node's durable state: its own ledger, its clients, its mirrors.
+///
+/// The AppDatabase pattern: one `Sendable` value wraps the writer, migrates on open, and every
+/// invariant-keeping change is one named method running one write transaction.
+public struct WitnessDatabase: Sendable {
+    /// The GRDB writer (a `DatabasePool` on disk, a `DatabaseQueue` in memory for tests).
+    package let writer: any DatabaseWriter
+
+    /// Wraps a writer and migrates it to the current schema.
+    package init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Migrations.migrator.migrate(writer)
+    }
+
+    /// Opens (creating if needed) the database file at `path` in WAL mode.
+    ///
+    /// `synchronous = FULL` makes every acknowledged commit survive power loss, not only a
+    /// process crash: an entry answered with 200 is on disk.
+    public static func open(path: String) throws -> WitnessDatabase {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool = try DatabasePool(path: path, configuration: config)
+        return try WitnessDatabase(pool)
+    }
+
+    /// A fresh in-memory database with the same migrations (tests, benchmarks).
+    public static func inMemory() throws -> WitnessDatabase {
+        try WitnessDatabase(DatabaseQueue())
+    }
+
+    /// The reader used by every read method.
+    package var reader: any DatabaseReader { writer }
+}

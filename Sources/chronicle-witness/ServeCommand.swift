@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import WitnessCore
+import WitnessNode
+import WitnessServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the node until SIGINT or SIGTERM, then stop cleanly.")
+
+    @OptionGroup var directory: DirectoryOptions
+
+    @Option(help: "Override the config's listen address, HOST:PORT (port 0 picks a free port).")
+    var listen: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let dir = DataDirectory(path: directory.dir)
+        let key = try dir.loadKey()
+        var config = try dir.loadConfig()
+        if let listen { try config.apply(key: "listen", value: .string(listen), source: "--listen") }
+        let database = try dir.openDatabase()
+        let logger = Logger(label: "chronicle-witness")
+        let service = ChronicleService(database: database, key: key, config: config, logger: logger)
+        let host = config.host
+        let app = buildApplication(api: ChronicleAPI(service: service), host: host, port: config.port, logger: logger) { channel in
+            let port = channel.localAddress?.port ?? 0
+            // One line on stdout that scripts and tests wait for.
+            FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)/chronicle\n".utf8))
+        }
+        try await app.runService()
+        print("stopped")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
