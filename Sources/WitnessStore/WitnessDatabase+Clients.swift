@@ -14,6 +14,15 @@ public struct ClientRecord: Sendable, Equatable {
     /// ATOM time of registration.
     public var created: String
 
+    /// Makes a record.
+    public init(publicid: String, publickey: String, isAdmin: Bool, comment: String, created: String) {
+        self.publicid = publicid
+        self.publickey = publickey
+        self.isAdmin = isAdmin
+        self.comment = comment
+        self.created = created
+    }
+
     /// The decoded key, nil if the stored text is not a 32-byte key.
     public var key: Ed25519PublicKey? { Ed25519PublicKey(base64url: publickey) }
 }
@@ -35,6 +44,14 @@ public struct MirrorRecord: Sendable, Equatable {
     public var comment: String?
     /// Ascending sort key.
     public var sortpriority: Int
+
+    /// Makes a record.
+    public init(url: String, publickey: String, comment: String?, sortpriority: Int) {
+        self.url = url
+        self.publickey = publickey
+        self.comment = comment
+        self.sortpriority = sortpriority
+    }
 }
 
 extension WitnessDatabase {
