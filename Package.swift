@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "WitnessCore", "WitnessClient", "WitnessTesting",
+                "WitnessCore", "WitnessClient", "WitnessTesting", "chronicle-witness",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

@@ -13,7 +13,7 @@ struct ClientCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a client key; prints the new client id.")
         @OptionGroup var directory: DirectoryOptions
-        @Option(help: "The client's Ed25519 public key, base64url.") var publicKey: String
+        @Option(parsing: .unconditional, help: "The client's Ed25519 public key, base64url.") var publicKey: String
         @Flag(help: "Allow the client to register and revoke other clients.") var admin = false
         @Option(help: "A note kept with the client.") var comment: String = ""
 
@@ -47,9 +47,10 @@ struct ClientCommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a client by id (administrators too: this is the operator).")
         @OptionGroup var directory: DirectoryOptions
-        @Argument(help: "The client id.") var id: String
+        @Argument(parsing: .allUnrecognized, help: "The client id (ids may start with '-').") var ids: [String]
 
         func run() async throws {
+            guard ids.count == 1, let id = ids.first else { throw CLIFailure("give exactly one client id") }
             let database = try DataDirectory(path: directory.dir).openDatabase()
             guard try database.client(publicid: id) != nil else { throw CLIFailure("no client with id \(id)") }
             try await database.deleteClient(publicid: id)

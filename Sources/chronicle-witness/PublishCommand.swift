@@ -11,9 +11,9 @@ struct PublishCommand: AsyncParsableCommand {
 
     @Option(help: "The Chronicle API base, e.g. http://127.0.0.1:7380/chronicle (or the full …/publish URL).")
     var url: String
-    @Option(help: "Your client id on that Chronicle.") var clientId: String
+    @Option(parsing: .unconditional, help: "Your client id on that Chronicle.") var clientId: String
     @Option(help: "File holding your 64-byte secret key, base64url (as `keygen` prints it).") var secretKey: String
-    @Option(help: "The server's public key; when omitted it is read from the (unsigned) index and printed.")
+    @Option(parsing: .unconditional, help: "The server's public key; when omitted it is read from the (unsigned) index and printed.")
     var serverPublicKey: String?
     @Option(help: "The entry text.") var body: String?
     @Option(help: "A file whose bytes are the entry.") var file: String?
@@ -57,7 +57,7 @@ struct VerifyChainCommand: AsyncParsableCommand {
         abstract: "Download a Chronicle's whole chain and verify every entry and response signature.")
 
     @Option(help: "The Chronicle API base, e.g. http://127.0.0.1:7380/chronicle.") var url: String
-    @Option(help: "The server's Ed25519 public key, base64url (the trust anchor).") var publicKey: String
+    @Option(parsing: .unconditional, help: "The server's Ed25519 public key, base64url (the trust anchor).") var publicKey: String
     @Option(help: "Largest response accepted, in MiB.") var maxResponseMib: Int = 1024
 
     func run() async throws {

@@ -326,3 +326,20 @@ struct IndependentEd25519Tests {
         #expect(checked == 114)
     }
 }
+
+@Suite("Witness vkeys")
+struct VerifierKeyTests {
+    @Test func roundTripsEveryKeyEvenWithPlusInTheBase64() {
+        // SPEC: witness-protocol §1 — names have no '+', standard base64 often does.
+        var sawPlus = false
+        for seed in 0..<64 {
+            let key = Ed25519SecretKey(seed: Array(repeating: UInt8(seed), count: 32)).publicKey
+            let vkey = VerifierKey(name: "witness.example.org", publicKey: key)
+            sawPlus = sawPlus || vkey.description.split(separator: "+").count > 3
+            #expect(VerifierKey(vkey.description) == vkey)
+        }
+        #expect(sawPlus, "the sample must include a key whose base64 contains '+'")
+        #expect(VerifierKey("witness.example.org+00000000+" + Base64.encode([0x04] + [UInt8](repeating: 9, count: 32))) == nil,
+                "a wrong key id is refused")
+    }
+}

@@ -29,7 +29,8 @@ public struct VerifierKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the text form; nil unless the type is 0x04 and the key id matches.
     public init?(_ text: String) {
-        let parts = text.split(separator: "+", omittingEmptySubsequences: false)
+        // Names never contain '+', but standard base64 can: cut at the first two '+' only.
+        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, parts[1].count == 8,
               let raw = Base64.decode(parts[2]), raw.count == 33, raw[0] == Self.cosignatureType,
               let key = Ed25519PublicKey(bytes: Array(raw[1...])) else { return nil }
