@@ -6,7 +6,6 @@ public enum ChainError: Error, Sendable, Equatable, CustomStringConvertible {
     case badEntrySignature(position: Int)
     case currhashMismatch(position: Int, served: String, computed: String)
     case summaryhashMismatch(position: Int, served: String, computed: String)
-    case invalidUTF8Body
 
     public var description: String {
         switch self {
@@ -22,8 +21,6 @@ public enum ChainError: Error, Sendable, Equatable, CustomStringConvertible {
             return "entry \(p): currhash does not match (served \(served), computed \(computed)); the chain was rewritten or corrupted"
         case .summaryhashMismatch(let p, let served, let computed):
             return "entry \(p): summaryhash does not match (served \(served), computed \(computed))"
-        case .invalidUTF8Body:
-            return "the body is not valid UTF-8; Chronicle stores text only"
         }
     }
 }
