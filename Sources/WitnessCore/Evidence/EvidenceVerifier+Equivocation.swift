@@ -1,0 +1,98 @@
+extension EvidenceVerifier {
+    /// A checkpoint that carries a valid cosignature by the accused witness.
+    private struct Cosigned {
+        /// 1-based item number.
+        let item: Int
+        /// The cosigned checkpoint.
+        let checkpoint: Checkpoint
+        /// "item 2 (size 5, root X)".
+        var label: String { "item \(item) (size \(checkpoint.size), root \(Base64.encode(checkpoint.root)))" }
+    }
+
+    /// Witness equivocation: two checkpoints of `origin` cosigned by the `witness` vkey that are
+    /// inconsistent.
+    static func witnessEquivocation(_ evidence: Evidence, bodies: [SignedBody]) -> EvidenceVerdict {
+        guard let text = evidence.witness else {
+            return .notProven(reason: "witness-equivocation evidence names no \"witness\" vkey to check the cosignatures against")
+        }
+        guard let vkey = VerifierKey(text) else {
+            return .notProven(reason: "\"witness\" \"\(text)\" is not a vkey of the form name+hex8(keyid)+base64(0x04||key)")
+        }
+        var found: [Cosigned] = []
+        var skipped: [String] = []
+        for (offset, item) in evidence.items.enumerated() {
+            guard let note = item.cosigned else { continue }
+            let number = offset + 1
+            let parsed: CosignedCheckpoint
+            do {
+                parsed = try CosignedCheckpoint(parsing: note)
+            } catch {
+                skipped.append("item \(number)'s cosigned note is malformed (\(error))")
+                continue
+            }
+            guard parsed.checkpoint.origin == evidence.origin else {
+                skipped.append("item \(number)'s checkpoint is for origin \(parsed.checkpoint.origin), not \(evidence.origin)")
+                continue
+            }
+            // SPEC: witness-protocol §3 — verifiers "MUST reject the note if a known key's line fails".
+            do {
+                guard try parsed.cosignature(by: vkey) != nil else {
+                    skipped.append("item \(number) carries no cosignature by \(vkey.name)")
+                    continue
+                }
+            } catch {
+                skipped.append("item \(number)'s cosignature by \(vkey.name) does not verify")
+                continue
+            }
+            found.append(Cosigned(item: number, checkpoint: parsed.checkpoint))
+        }
+        guard found.count >= 2 else {
+            return .notProven(reason: "fewer than two items carry a valid cosignature by \(vkey.name) for \(evidence.origin)"
+                + (skipped.isEmpty ? "" : ": " + skipped.joined(separator: "; ")))
+        }
+        // SPEC: witness-protocol §6 — witness-equivocation: "two cosigned checkpoints from one
+        // witness key for one origin that are inconsistent (same size, different root …)".
+        for (i, first) in found.enumerated() {
+            for second in found[(i + 1)...] where first.checkpoint.size == second.checkpoint.size
+                && first.checkpoint.root != second.checkpoint.root {
+                return .proven(kind: .witnessEquivocation, summary: "\(vkey.name) cosigned two checkpoints of \(evidence.origin) "
+                    + "with the same size and different roots: \(first.label) and \(second.label)")
+            }
+        }
+        // SPEC: witness-protocol §6 — "… or proven so by upstream-signed material"; §2 — two
+        // checkpoints are consistent iff the smaller one's root is the currhash at its size in the
+        // larger one's chain. Positions are only known for a chain linked back to genesis.
+        if let summary = inconsistentSizes(found, bodies: bodies, witness: vkey.name, origin: evidence.origin) {
+            return .proven(kind: .witnessEquivocation, summary: summary)
+        }
+        return .notProven(reason: "the checkpoints cosigned by \(vkey.name) (\(found.map(\.label).joined(separator: ", "))) "
+            + "never differ at one size, and no upstream-signed chain from genesis shows two of different sizes inconsistent")
+    }
+
+    /// A summary if upstream-signed entries link a larger checkpoint's root back to genesis and the
+    /// entry at a smaller checkpoint's size is not that checkpoint's root.
+    private static func inconsistentSizes(_ found: [Cosigned], bodies: [SignedBody], witness: String, origin: String) -> String? {
+        var material: [[UInt8]: CheckedEntry] = [:]
+        for entry in bodies.flatMap(\.entries) where entry.failure == nil {
+            if let current = entry.current { material[current] = entry }
+        }
+        for larger in found {
+            // The chain ending at the larger root, newest first.
+            var chain: [CheckedEntry] = []
+            var next = material[larger.checkpoint.root]
+            while let entry = next, chain.count <= material.count {
+                chain.append(entry)
+                guard let parent = entry.parent, !parent.isEmpty else { break }
+                next = material[parent]
+            }
+            guard chain.count == larger.checkpoint.size, chain.last?.parent?.isEmpty == true else { continue }
+            for smaller in found where smaller.checkpoint.size > 0 && smaller.checkpoint.size < larger.checkpoint.size {
+                let atSize = chain[larger.checkpoint.size - smaller.checkpoint.size]
+                guard atSize.current != smaller.checkpoint.root else { continue }
+                return "\(witness) cosigned inconsistent checkpoints of \(origin): upstream-signed entries link \(larger.label) "
+                    + "back to genesis, and entry \(smaller.checkpoint.size) of that chain is \(atSize.label), not the root of \(smaller.label)"
+            }
+        }
+        return nil
+    }
+}
