@@ -51,6 +51,108 @@ enum Migrations {
                 );
                 """)
         }
+        // Issue 3: witnessing upstream Chronicles.
+        migrator.registerMigration("v2-witness") { db in
+            try db.execute(sql: """
+                -- One row per watched Chronicle. Blocking keeps the row (and its head) forever,
+                -- so re-adding an origin can never lead to cosigning a split view.
+                CREATE TABLE upstream (
+                    id INTEGER PRIMARY KEY,
+                    origin TEXT NOT NULL UNIQUE,
+                    url TEXT NOT NULL,
+                    publickey BLOB NOT NULL CHECK (length(publickey) = 32),
+                    replicate INTEGER NOT NULL DEFAULT 0,
+                    uniqueid TEXT NOT NULL UNIQUE,
+                    blocked INTEGER NOT NULL DEFAULT 0,
+                    split_view TEXT,
+                    -- Open freeze evidence: the upstream shows this node an older head than it served.
+                    frozen TEXT,
+                    added TEXT NOT NULL,
+                    -- The verified chain: size, last currhash and running summary state.
+                    size INTEGER NOT NULL DEFAULT 0,
+                    currhash BLOB,
+                    hashstate BLOB,
+                    -- The latest cosigned checkpoint and the upstream-signed body it was read from.
+                    cosigned_size INTEGER,
+                    cosigned_root BLOB,
+                    cosigned_note TEXT,
+                    cosigned_time INTEGER,
+                    head_body BLOB,
+                    head_signature TEXT,
+                    head_fetched INTEGER,
+                    -- Poll bookkeeping (shown by status).
+                    last_poll INTEGER,
+                    last_success INTEGER,
+                    last_advance INTEGER,
+                    last_error TEXT,
+                    failures INTEGER NOT NULL DEFAULT 0,
+                    sync_target INTEGER
+                );
+                -- Every upstream-signed response body the witness used: the raw material of evidence.
+                CREATE TABLE upstream_response (
+                    id INTEGER PRIMARY KEY,
+                    upstream INTEGER NOT NULL REFERENCES upstream(id),
+                    path TEXT NOT NULL,
+                    fetched INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    signature TEXT NOT NULL
+                );
+                CREATE INDEX upstream_response_upstream ON upstream_response(upstream, id);
+                -- The verified currhash of every position; full records only for replicated upstreams.
+                CREATE TABLE upstream_entry (
+                    upstream INTEGER NOT NULL REFERENCES upstream(id),
+                    position INTEGER NOT NULL CHECK (position >= 1),
+                    currhash BLOB NOT NULL CHECK (length(currhash) = 32),
+                    summaryhash BLOB NOT NULL CHECK (length(summaryhash) = 32),
+                    response INTEGER NOT NULL REFERENCES upstream_response(id),
+                    contents TEXT,
+                    created TEXT,
+                    publickey TEXT,
+                    signature TEXT,
+                    replicated TEXT,
+                    PRIMARY KEY (upstream, position)
+                ) WITHOUT ROWID;
+                CREATE INDEX upstream_entry_currhash ON upstream_entry(upstream, currhash);
+                CREATE INDEX upstream_entry_summaryhash ON upstream_entry(upstream, summaryhash);
+                CREATE TABLE evidence (
+                    id TEXT PRIMARY KEY,
+                    origin TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    detected_at INTEGER NOT NULL,
+                    received TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    ledger_position INTEGER REFERENCES ledger_entry(position)
+                );
+                CREATE INDEX evidence_origin ON evidence(origin);
+                -- Chronicles this node pushes its head to (chronicle-protocol §6.2).
+                CREATE TABLE cross_sign_target (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    url TEXT NOT NULL,
+                    publickey BLOB NOT NULL CHECK (length(publickey) = 32),
+                    clientid TEXT NOT NULL,
+                    push_after INTEGER,
+                    push_days INTEGER,
+                    lastrun TEXT,
+                    last_error TEXT
+                );
+                -- Cross-signs other Chronicles published onto this node's ledger (aggregator role).
+                CREATE TABLE cross_sign_received (
+                    position INTEGER PRIMARY KEY REFERENCES ledger_entry(position),
+                    clientid TEXT NOT NULL,
+                    source_key BLOB NOT NULL,
+                    cross_sign_at TEXT NOT NULL,
+                    currhash TEXT NOT NULL,
+                    summaryhash TEXT NOT NULL
+                );
+                CREATE INDEX cross_sign_received_source ON cross_sign_received(source_key, position);
+                -- Node-wide schedule state (single row).
+                CREATE TABLE witness_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    last_attestation INTEGER
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -6,6 +6,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateSignature
     /// The database holds a different chain than expected.
     case inconsistent(String)
+    /// An upstream with a verified head was re-added under another key.
+    case upstreamKeyChange(origin: String, stored: String)
+    /// A verified page does not continue the stored chain (another poll got there first).
+    case upstreamMoved(origin: String, expected: Int, found: Int)
+    /// A checkpoint to cosign names a root that is not the verified currhash at its size.
+    case unverifiedCheckpoint(origin: String, size: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +21,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "an entry with this exact signature is already in the ledger (replayed request)"
         case .inconsistent(let detail):
             return "the database is inconsistent: \(detail)"
+        case .upstreamKeyChange(let origin, let stored):
+            return "\(origin) already has a verified head under key \(stored); a new key is a new log: add it under a new origin"
+        case .upstreamMoved(let origin, let expected, let found):
+            return "\(origin): the verified chain is at size \(found), not \(expected); another poll advanced it, nothing was written"
+        case .unverifiedCheckpoint(let origin, let size):
+            return "\(origin): refusing to cosign size \(size): its root is not the verified currhash at that position"
         }
     }
 }

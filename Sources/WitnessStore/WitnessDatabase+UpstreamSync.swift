@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import WitnessCore
+
+/// A page of upstream entries that passed every check, ready to be stored.
+public struct VerifiedPage: Sendable {
+    /// The request path (relative to the upstream's API base).
+    public var path: String
+    /// The upstream-signed response the entries came from.
+    public var response: UpstreamSignedBody
+    /// The verified entries, in order, continuing the stored chain.
+    public var entries: [VerifiedEntry]
+    /// The chain state after the last entry.
+    public var tipAfter: BlakechainTip
+
+    /// Makes a page.
+    public init(path: String, response: UpstreamSignedBody, entries: [VerifiedEntry], tipAfter: BlakechainTip) {
+        self.path = path
+        self.response = response
+        self.entries = entries
+        self.tipAfter = tipAfter
+    }
+}
+
+extension WitnessDatabase {
+    /// Stores a verified page: the signed body, every position's currhash (and, for replicas, the
+    /// whole record) and the new chain state, in one transaction.
+    ///
+    /// Compare-and-swap on the size (as torchwood's `persistTreeHead`): if the stored chain is no
+    /// longer at `fromSize` the page is refused whole.
+    public func commitVerifiedPage(upstream id: Int64, fromSize: Int, _ page: VerifiedPage, at time: Timestamp) async throws {
+        guard let first = page.entries.first else { return }
+        try await writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT origin, size, replicate FROM upstream WHERE id = ?", arguments: [id]) else {
+                throw StoreError.inconsistent("upstream \(id) vanished")
+            }
+            let size: Int = row["size"]
+            guard size == fromSize, first.position == fromSize + 1 else {
+                throw StoreError.upstreamMoved(origin: row["origin"], expected: fromSize, found: size)
+            }
+            let replicate: Bool = row["replicate"]
+            try db.execute(sql: "INSERT INTO upstream_response (upstream, path, fetched, body, signature) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, page.path, page.response.fetched.seconds, Data(page.response.body), page.response.signature])
+            let response = db.lastInsertedRowID
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO upstream_entry (upstream, position, currhash, summaryhash, response, contents, created, publickey, signature, replicated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let replicated = time.atom
+            for entry in page.entries {
+                let e = entry.entry
+                try insert.execute(arguments: [id, entry.position, Data(entry.currhash), Data(entry.summaryhash), response,
+                                               replicate ? e.contents : nil, replicate ? e.created : nil,
+                                               replicate ? e.publickey : nil, replicate ? e.signature : nil,
+                                               replicate ? replicated : nil])
+            }
+            try db.execute(sql: "UPDATE upstream SET size = ?, currhash = ?, hashstate = ? WHERE id = ?",
+                           arguments: [page.tipAfter.size, Data(page.tipAfter.currhash), Data(page.tipAfter.hashstate), id])
+        }
+    }
+
+    /// Runs the witness decision and, when allowed, stores the new cosigned checkpoint (and the
+    /// ledger record of an advance) in one transaction. Nothing is written for a stale or
+    /// inconsistent checkpoint.
+    ///
+    /// SPEC: witness-protocol §2 — a witness MUST NOT cosign a checkpoint it has not verified: the
+    /// root must be the verified currhash at `size`. §3 — MUST NOT cosign two inconsistent
+    /// checkpoints, across restarts: the decision and the commit are one transaction, and the
+    /// cosignature is served only from what was committed.
+    ///
+    /// - Parameters:
+    ///   - note: the cosigned note over `proposed`, made by the caller (the store never signs).
+    ///   - ledgerRecord: the `witness-head/v1` entry appended only on `.advance`.
+    ///   - beforeCommit: test hook run inside the transaction after all writes (throw to abort).
+    public func advanceHead(upstream id: Int64, proposed: Checkpoint, note: String, cosignedAt: Int64,
+                            headBody: UpstreamSignedBody?, ledgerRecord: LedgerAppend?, at time: Timestamp,
+                            beforeCommit: (@Sendable () throws -> Void)? = nil) async throws -> HeadUpdate {
+        try await writer.write { db in
+            let verifiedRoot = proposed.size == 0 ? [UInt8](repeating: 0, count: 32)
+                : try Self.currhash(db, upstream: id, position: proposed.size)
+            guard verifiedRoot == proposed.root else {
+                throw StoreError.unverifiedCheckpoint(origin: proposed.origin, size: proposed.size)
+            }
+            let stored = try Row.fetchOne(db, sql: "SELECT origin, cosigned_size, cosigned_root FROM upstream WHERE id = ?",
+                                          arguments: [id]).flatMap { row -> Checkpoint? in
+                guard let size: Int = row["cosigned_size"], let root: Data = row["cosigned_root"] else { return nil }
+                return Checkpoint(origin: row["origin"], size: size, root: Array(root))
+            }
+            let decision = HeadUpdate.decide(
+                stored: stored, proposed: proposed,
+                currhashAtStoredSize: try stored.flatMap { s in s.size == 0 ? s.root : try Self.currhash(db, upstream: id, position: s.size) },
+                storedCurrhashAtProposedSize: try Self.currhash(db, upstream: id, position: proposed.size))
+            let head: [any DatabaseValueConvertible & Sendable]? = headBody.map { [Data($0.body), $0.signature, $0.fetched.seconds] }
+            switch decision {
+            case .advance:
+                try db.execute(sql: """
+                    UPDATE upstream SET cosigned_size = ?, cosigned_root = ?, cosigned_note = ?, cosigned_time = ?, last_advance = ?
+                    WHERE id = ?
+                    """, arguments: [proposed.size, Data(proposed.root), note, cosignedAt, time.seconds, id])
+                if let ledgerRecord { _ = try Self.append(ledgerRecord, created: time.atom, in: db) }
+            case .unchanged:
+                try db.execute(sql: "UPDATE upstream SET cosigned_note = ?, cosigned_time = ? WHERE id = ?",
+                               arguments: [note, cosignedAt, id])
+            case .stale, .inconsistent:
+                return decision
+            }
+            if let head {
+                try db.execute(sql: "UPDATE upstream SET head_body = ?, head_signature = ?, head_fetched = ? WHERE id = ?",
+                               arguments: StatementArguments(head + [id]))
+            }
+            try beforeCommit?()
+            return decision
+        }
+    }
+}
