@@ -59,6 +59,8 @@ let package = Package(
             dependencies: [
                 "WitnessCore", "WitnessStore", "WitnessClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -90,7 +92,7 @@ let package = Package(
         ),
         .target(
             name: "WitnessTesting",
-            dependencies: ["WitnessCore", "WitnessStore"],
+            dependencies: ["WitnessCore", "WitnessStore", "WitnessNode"],
             path: "Sources/WitnessTesting",
             swiftSettings: strict
         ),
@@ -113,6 +115,19 @@ let package = Package(
                 "WitnessCore", "WitnessStore", "WitnessNode", "WitnessServer", "WitnessClient", "WitnessTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WitnessNodeTests",
+            dependencies: [
+                "WitnessCore", "WitnessStore", "WitnessNode", "WitnessServer", "WitnessClient", "WitnessTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -18,6 +18,14 @@ public struct NodeConfig: Sendable, Equatable {
     public var publishRevokedClients: Bool
     /// Largest accepted POST body in bytes.
     public var maxBodyBytes: Int
+    /// Seconds between polls of each upstream (jittered by ±10 %).
+    public var pollInterval: Int64 = 900
+    /// Seconds one upstream exchange may take in total, body included.
+    public var upstreamTimeout: Int64 = 60
+    /// Largest upstream response body accepted (a page of `/export` included).
+    public var upstreamMaxResponseBytes: Int = 64 << 20
+    /// Seconds between `attestation/v1` entries in the own ledger.
+    public var attestationInterval: Int64 = 86_400
 
     /// The defaults: a loopback node like a fresh `bin/install.php` Chronicle.
     public init(name: String = "witness.localhost", host: String = "127.0.0.1", port: Int = 7380,
@@ -108,6 +116,16 @@ extension NodeConfig {
         case "max-body-bytes":
             guard let n = Int(try text()), n >= 1024 else { throw fail("expected a byte count of at least 1024") }
             maxBodyBytes = n
+        case "poll-interval", "upstream-timeout", "attestation-interval":
+            guard let s = DurationText.seconds(try text()), s >= 1 else { throw fail("expected a duration such as \"15 minutes\" or \"2s\"") }
+            switch key {
+            case "poll-interval": pollInterval = s
+            case "upstream-timeout": upstreamTimeout = s
+            default: attestationInterval = s
+            }
+        case "upstream-max-response-bytes":
+            guard let n = Int(try text()), n >= 4096 else { throw fail("expected a byte count of at least 4096") }
+            upstreamMaxResponseBytes = n
         default:
             throw fail("unknown setting; known: \(Self.keys.joined(separator: ", "))")
         }
@@ -115,7 +133,8 @@ extension NodeConfig {
 
     /// Every setting key, in the order the config file lists them.
     public static let keys = ["name", "listen", "paginate-export", "request-timeout", "publish-new-clients",
-                              "publish-revoked-clients", "max-body-bytes"]
+                              "publish-revoked-clients", "max-body-bytes", "poll-interval", "upstream-timeout",
+                              "upstream-max-response-bytes", "attestation-interval"]
 
     /// The config file form of this configuration.
     public var json: JSONValue {
@@ -127,6 +146,10 @@ extension NodeConfig {
             JSONMember("publish-new-clients", .bool(publishNewClients)),
             JSONMember("publish-revoked-clients", .bool(publishRevokedClients)),
             JSONMember("max-body-bytes", .int(maxBodyBytes)),
+            JSONMember("poll-interval", .string("\(pollInterval)s")),
+            JSONMember("upstream-timeout", .string("\(upstreamTimeout)s")),
+            JSONMember("upstream-max-response-bytes", .int(upstreamMaxResponseBytes)),
+            JSONMember("attestation-interval", .string("\(attestationInterval)s")),
         ])
     }
 }

@@ -93,10 +93,14 @@ public struct ChronicleService: Sendable {
         guard let contents = String(validating: request.body, as: UTF8.self) else {
             throw ChronicleRefusal.badRequest("The request body is not valid UTF-8; Chronicle entries are text.")
         }
+        // Aggregator role (chronicle-protocol §6.2): a cross-sign addressed to this node is recorded with the append.
+        let crossSign = CrossSignStatement(body: request.body).flatMap { Ed25519PublicKey(base64url: $0.target) == key.publicKey ? $0 : nil }
         do {
-            let appended = try await database.append(LedgerAppend(contents: contents, publicKey: client.key!,
-                                                                  signature: signature, signatureText: text), at: now)
+            let appended = try await database.appendPublish(LedgerAppend(contents: contents, publicKey: client.key!,
+                                                                         signature: signature, signatureText: text),
+                                                            at: now, clientID: client.publicid, crossSign: crossSign)
             logger.debug("published", metadata: ["size": "\(appended.position)", "client": "\(client.publicid)"])
+            if crossSign != nil { logger.info("cross-sign received", metadata: ["size": "\(appended.position)", "peer": "\(client.publicid)"]) }
             return appended
         } catch StoreError.duplicateSignature {
             throw ChronicleRefusal.replay("This exact request was already published; replayed requests are refused.")

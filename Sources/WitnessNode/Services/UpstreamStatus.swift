@@ -1,0 +1,73 @@
+import WitnessCore
+import WitnessStore
+
+/// What `status` and `GET /witness/v1/upstreams` show for one upstream.
+public struct UpstreamStatus: Sendable, Equatable {
+    /// ok / syncing / stale / blocked / frozen / split-view.
+    public enum State: String, Sendable {
+        case ok, syncing, stale, blocked, frozen
+        case splitView = "split-view"
+    }
+
+    /// The stored record.
+    public var upstream: UpstreamRecord
+    /// The derived state.
+    public var state: State
+    /// Seconds since the last cosignature (nil if never cosigned).
+    public var ageSeconds: Int64?
+    /// Ids of evidence about this origin.
+    public var evidence: [String]
+
+    /// Derives the state at `now`: stale once the last cosignature is older than `staleAfter`.
+    public init(_ upstream: UpstreamRecord, evidence: [String], now: Timestamp, staleAfter: Int64) {
+        self.upstream = upstream
+        self.evidence = evidence
+        self.ageSeconds = upstream.cosigned.map { max(0, now.seconds - $0.time) }
+        if upstream.blocked {
+            state = .blocked
+        } else if upstream.splitView != nil {
+            state = .splitView
+        } else if upstream.frozen != nil {
+            state = .frozen
+        } else if upstream.cosigned == nil || upstream.syncTarget != nil {
+            state = .syncing
+        } else if let age = ageSeconds, age > staleAfter {
+            state = .stale
+        } else {
+            state = .ok
+        }
+    }
+
+    /// Reads every upstream's status from the database.
+    public static func all(in database: WitnessDatabase, now: Timestamp, pollInterval: Int64) throws -> [UpstreamStatus] {
+        let evidence = try database.evidenceList()
+        return try database.upstreams().map { u in
+            UpstreamStatus(u, evidence: evidence.filter { $0.origin == u.origin }.map(\.id), now: now, staleAfter: 2 * pollInterval)
+        }
+    }
+
+    /// The JSON object served by `GET /witness/v1/upstreams`.
+    public var json: JSONValue {
+        let u = upstream
+        func time(_ t: Timestamp?) -> JSONValue { t.map { .string($0.rfc3339) } ?? .null }
+        return .object([
+            JSONMember("origin", .string(u.origin)),
+            JSONMember("url", .string(u.url)),
+            JSONMember("public_key", .string(u.publicKey.base64url)),
+            JSONMember("state", .string(state.rawValue)),
+            JSONMember("size", .int(u.cosigned?.checkpoint.size ?? 0)),
+            JSONMember("head", u.cosigned.map { .string($0.checkpoint.rootBase64URL) } ?? .null),
+            JSONMember("verified_size", .int(u.size)),
+            JSONMember("sync_target", u.syncTarget.map { .int($0) } ?? .null),
+            JSONMember("last_poll", time(u.lastPoll)),
+            JSONMember("last_success", time(u.lastSuccess)),
+            JSONMember("last_advance", time(u.lastAdvance)),
+            JSONMember("age_seconds", ageSeconds.map { .int($0) } ?? .null),
+            JSONMember("last_error", u.lastError.map { .string($0) } ?? .null),
+            JSONMember("failures", .int(u.failures)),
+            JSONMember("replica", u.replicate ? .string("/chronicle/replica/\(u.uniqueID)") : .null),
+            JSONMember("evidence", .array(evidence.map { .string($0) })),
+            JSONMember("cosigned", u.cosigned.map { .string($0.note) } ?? .null),
+        ])
+    }
+}

@@ -1,0 +1,93 @@
+import Logging
+import WitnessCore
+import WitnessStore
+
+extension UpstreamSync {
+    /// Fetches and verifies everything after the stored head, page by page, committing each
+    /// verified page before fetching the next (a long first sync survives a restart).
+    ///
+    /// Returns the last page fetched (its body names the new head).
+    func download(_ start: UpstreamRecord, logger: Logger) async throws -> SignedFetch? {
+        guard let chain = Blakechain(tip: start.tip) else { throw StoreError.corruptTip(size: start.size) }
+        var size = start.size
+        // SPEC: chronicle-protocol §6.3 — `/export` from genesis, else `/since/<urlencoded hash>`.
+        var path: String? = size == 0 ? "/export" : "/since/" + Self.pathEncode(Base64URL.encode(start.tip.currhash))
+        var visited = Set<String>()
+        var lastPage: SignedFetch?
+        while let current = path {
+            guard visited.insert(current).inserted else {
+                throw UpstreamError.malformedResponse(url: start.url + current, reason: "pagination loops back to \(current)")
+            }
+            let page = try await fetch(start, current)
+            if page.isNoRecordFound, current.hasPrefix("/since/") {
+                // The upstream no longer knows a head it served us.
+                try await proveRollback(start, noRecord: page, logger: logger)
+            }
+            try page.requireOK()
+            guard let rows = page.json["results"]?.arrayValue else {
+                throw UpstreamError.malformedResponse(url: page.url, reason: "no \"results\" list")
+            }
+            let verifier = ChainVerifier(continuing: chain)
+            var verified: [VerifiedEntry] = []
+            var tip = chain.tip
+            var failure: ChainError?
+            for row in rows {
+                do {
+                    verified.append(try verifier.verify(try ChronicleEntry(json: row)))
+                    tip = verifier.chain.tip
+                } catch {
+                    if case .malformedRecord(let reason) = error {
+                        failure = .malformedRecord(reason: "entry \(verifier.size + 1): \(reason)")
+                    } else {
+                        failure = error
+                    }
+                    break
+                }
+            }
+            if !verified.isEmpty {
+                // The verified prefix is kept even when a later entry of the page is bad.
+                try await database.commitVerifiedPage(upstream: start.id, fromSize: size,
+                                                       VerifiedPage(path: current, response: page.signedBody,
+                                                                    entries: verified, tipAfter: tip),
+                                                       at: clock.now())
+                size = tip.size
+            }
+            if let failure { throw UpstreamError.chain(origin: start.origin, failure) }
+            lastPage = page
+            let total = page.json["total"]?.intValue
+            let target = total.map { current.hasPrefix("/since/") ? start.size + $0 : $0 }
+            if start.size == 0 || (target ?? 0) - start.size > rows.count {
+                logger.info("syncing", metadata: ["size": "\(size)", "target": "\(target.map(String.init) ?? "unknown")"])
+                try await database.recordSyncTarget(upstream: start.id, target)
+            }
+            // SPEC: chronicle-protocol §4.13 — follow `next` while the server paginates.
+            if page.json["paginated"]?.isTruthy == true, !rows.isEmpty, let next = page.json["next"]?.stringValue {
+                path = next.hasPrefix("/") ? next : "/" + next
+            } else {
+                path = nil
+            }
+        }
+        return lastPage
+    }
+
+    /// Percent-encodes a base64url hash for a path segment (`=` as `%3D`, as PHP's urlencode).
+    static func pathEncode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
