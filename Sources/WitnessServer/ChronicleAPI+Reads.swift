@@ -59,7 +59,7 @@ extension ChronicleAPI {
     }
 
     /// `(offset, limit, page)` for a page number, or nil when pagination is off.
-    private func pageWindow(_ page: Int?) -> (offset: Int, limit: Int, page: Int)? {
+    func pageWindow(_ page: Int?) -> (offset: Int, limit: Int, page: Int)? {
         guard let size = service.config.paginateExport else { return nil }
         let page = max(page ?? 1, 1)
         let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: size)
@@ -67,7 +67,7 @@ extension ChronicleAPI {
     }
 
     /// SPEC: chronicle-protocol §4.13 — `prev` iff page > 1; `next` iff `offset + N <= total` (sic, `<=`).
-    private func paginationMembers(_ window: (offset: Int, limit: Int, page: Int), total: Int, base: String) -> [JSONMember] {
+    func paginationMembers(_ window: (offset: Int, limit: Int, page: Int), total: Int, base: String) -> [JSONMember] {
         var members = [JSONMember("paginated", true)]
         if window.page > 1 { members.append(JSONMember("prev", .string("\(base)/\(window.page - 1)"))) }
         if window.offset + window.limit <= total { members.append(JSONMember("next", .string("\(base)/\(window.page + 1)"))) }
@@ -108,11 +108,6 @@ extension ChronicleAPI {
         }
         return .signed(ChronicleEnvelope.ok(at: now, [JSONMember("public-key", .string(key.publicKey.base64url)),
                                                       JSONMember("results", .array(rows))]), key: key)
-    }
-
-    /// SPEC: chronicle-protocol §4.7.1 — the list of replicated Chronicles (none in plain ledger mode).
-    func replicaIndex(now: Timestamp) -> APIResponse {
-        .signed(ChronicleEnvelope.ok(at: now, [JSONMember("results", .array([]))]), key: key)
     }
 
     /// The unsigned HTML landing page (SPEC: chronicle-protocol §4.11).

@@ -58,8 +58,8 @@ public struct ChronicleAPI: Sendable {
             case .since(let hash, let page): return try since(hash, page: page, now: now)
             case .export(let page): return try export(page: page, now: now)
             case .mirrors: return try mirrors(now: now)
-            case .replicaIndex: return replicaIndex(now: now)
-            case .replica: return .signedError("Unknown URI", status: 404, at: now, key: key)
+            case .replicaIndex: return try replicaList(now: now)
+            case .replica(let source, let rest): return try replica(source: source, rest: rest, now: now)
             case .publish, .register, .revoke: return await write(route, request, now: now)
             }
         } catch {

@@ -93,3 +93,33 @@ public enum ChronicleRoute: Equatable, Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// What `/chronicle/replica/{source}/…` asks for, parsed from the URL-decoded segments after the source.
+///
+/// SPEC: chronicle-protocol §4.7.2–4.7.6 — `{source}` alone (sub-index), `lasthash`,
+/// `lookup/{hash}`, `since/{hash}[/{page}]`, `export[/{page}]`; `page` is `[0-9]+`.
+public enum ReplicaMethod: Equatable, Sendable {
+    case subindex
+    case lasthash
+    case lookup(hash: String)
+    case since(hash: String, page: Int?)
+    case export(page: Int?)
+
+    /// Parses the segments after `{source}`; nil for an unknown method (a signed 404 `Unknown URI`).
+    public static func parse(_ rest: [String]) -> ReplicaMethod? {
+        func page(_ s: String) -> Int? {
+            guard !s.isEmpty, s.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+            return Int(s) ?? Int.max
+        }
+        switch (rest.first, rest.count) {
+        case (nil, _): return .subindex
+        case ("lasthash", 1): return .lasthash
+        case ("lookup", 2): return .lookup(hash: rest[1])
+        case ("since", 2): return .since(hash: rest[1], page: nil)
+        case ("since", 3): return page(rest[2]).map { .since(hash: rest[1], page: $0) }
+        case ("export", 1): return .export(page: nil)
+        case ("export", 2): return page(rest[1]).map { .export(page: $0) }
+        default: return nil
+        }
+    }
+}

@@ -14,6 +14,10 @@ struct ChronicleResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
+        if WitnessAPI.handles(request.uri.path) {
+            let answer = await WitnessAPI(service: api.service).respond(method: request.method.rawValue, path: request.uri.path)
+            return Self.response(request.method == .head ? APIResponse(status: answer.status, headers: answer.headers, body: []) : answer)
+        }
         let headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         var body: [UInt8] = []
         if request.method != .get, request.method != .head {

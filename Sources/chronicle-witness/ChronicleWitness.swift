@@ -5,8 +5,12 @@ struct ChronicleWitness: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chronicle-witness",
         abstract: "A Chronicle-compatible ledger node and witness of other Chronicles.",
-        subcommands: [InitCommand.self, ServeCommand.self, ClientCommand.self, KeygenCommand.self,
-                      PublishCommand.self, VerifyChainCommand.self]
+        subcommands: [
+            InitCommand.self, ServeCommand.self, ClientCommand.self, KeygenCommand.self,
+            PublishCommand.self, VerifyChainCommand.self,
+            UpstreamCommand.self, StatusCommand.self, EvidenceCommand.self,
+            CrossSignCommand.self, MirrorCommand.self,
+        ]
     )
 }
 

@@ -16,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Override the config's listen address, HOST:PORT (port 0 picks a free port).")
     var listen: String?
 
+    @Option(help: "Poll each upstream this often (default from the config: 15 minutes), e.g. 2s for demos.")
+    var pollInterval: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -30,11 +33,13 @@ struct ServeCommand: AsyncParsableCommand {
         let key = try dir.loadKey()
         var config = try dir.loadConfig()
         if let listen { try config.apply(key: "listen", value: .string(listen), source: "--listen") }
+        if let pollInterval { try config.apply(key: "poll-interval", value: .string(pollInterval), source: "--poll-interval") }
         let database = try dir.openDatabase()
         let logger = Logger(label: "chronicle-witness")
-        let service = ChronicleService(database: database, key: key, config: config, logger: logger)
+        let node = NodeRuntime(database: database, key: key, config: config, logger: logger)
         let host = config.host
-        let app = buildApplication(api: ChronicleAPI(service: service), host: host, port: config.port, logger: logger) { channel in
+        let app = buildApplication(api: ChronicleAPI(service: node.ledger), host: host, port: config.port,
+                                   services: node.services, logger: logger) { channel in
             let port = channel.localAddress?.port ?? 0
             // One line on stdout that scripts and tests wait for.
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)/chronicle\n".utf8))
