@@ -158,8 +158,9 @@ final class ServerProcess {
 
     /// Starts `serve --dir DIR --listen 127.0.0.1:0` and waits for its `listening on` line.
     static func start(dataDir: String, logsIn dir: TempDirectory, environment: [String: String] = [:],
+                      listen: String = "127.0.0.1:0", extraArguments: [String] = [],
                       timeout: Duration = .seconds(60)) async throws -> ServerProcess {
-        let (process, out, err) = try launch(["serve", "--dir", dataDir, "--listen", "127.0.0.1:0"],
+        let (process, out, err) = try launch(["serve", "--dir", dataDir, "--listen", listen] + extraArguments,
                                              logsIn: dir, environment: environment)
         let deadline = ContinuousClock.now + timeout
         let prefix = "listening on "
