@@ -4,7 +4,7 @@ import ServiceLifecycle
 import WitnessCore
 import WitnessStore
 
-/// Everything one node runs, assembled from its world (database, key, config, clock, transport).
+/// Everything one node runs, assembled from its world (database, key, config, clock, transports).
 ///
 /// `serve` and multi-node tests build nodes the same way, so what tests exercise is what runs.
 public struct NodeRuntime: Sendable {
@@ -16,19 +16,34 @@ public struct NodeRuntime: Sendable {
     public let poller: UpstreamPoller
     /// The cross-sign pusher.
     public let crossSigner: CrossSigner
+    /// Gossip with peer witnesses (the HTTP face calls `gossip.receive`).
+    public let gossip: Gossip
+    /// Head and evidence announcements between the services.
+    public let events: NodeEvents
 
     /// Assembles a node.
     public init(database: WitnessDatabase, key: Ed25519SecretKey, config: NodeConfig, clock: any WallClock = SystemWallClock(),
-                transport: (any UpstreamTransport)? = nil, http: HTTPClient = .shared, logger: Logger) {
+                transport: (any UpstreamTransport)? = nil, peerTransport: (any PeerTransport)? = nil,
+                http: HTTPClient = .shared, logger: Logger) {
+        let events = NodeEvents()
+        self.events = events
         ledger = ChronicleService(database: database, key: key, config: config, clock: clock, logger: logger)
-        sync = UpstreamSync(database: database, key: key, name: config.name, transport: transport ?? HTTPUpstreamTransport(http: http),
-                            clock: clock, logger: logger, maxResponseBytes: config.upstreamMaxResponseBytes,
-                            timeout: .seconds(config.upstreamTimeout))
+        var sync = UpstreamSync(database: database, key: key, name: config.name, transport: transport ?? HTTPUpstreamTransport(http: http),
+                                clock: clock, logger: logger, maxResponseBytes: config.upstreamMaxResponseBytes,
+                                timeout: .seconds(config.upstreamTimeout))
+        sync.events = events
+        self.sync = sync
         poller = UpstreamPoller(sync: sync, interval: .seconds(config.pollInterval), attestationInterval: config.attestationInterval)
         crossSigner = CrossSigner(database: database, key: key, interval: .seconds(config.pollInterval), clock: clock,
                                   logger: logger, http: http)
+        var settings = Gossip.Settings()
+        settings.interval = .seconds(config.gossipInterval)
+        settings.fanout = config.gossipFanout
+        gossip = Gossip(database: database, key: key, name: config.name, sync: sync,
+                        transport: peerTransport ?? HTTPPeerTransport(http: http), clock: clock, logger: logger,
+                        events: events, settings: settings)
     }
 
     /// The background services to run beside the HTTP server.
-    public var services: [any Service] { [poller, crossSigner] }
+    public var services: [any Service] { [poller, crossSigner, GossipService(gossip: gossip)] }
 }

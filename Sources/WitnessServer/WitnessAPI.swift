@@ -3,42 +3,165 @@ import WitnessCore
 import WitnessNode
 import WitnessStore
 
-/// The witness endpoints under `/witness/v1/` (JSON; errors as `{"error": "…"}`).
+/// The witness endpoints (docs/witness-api.md): `/witness/v1/…`, the C2SP monitoring path
+/// `/<hex>/checkpoint` and the HTML status page at `/`.
 ///
 /// SPEC: witness-protocol §8 — JSON endpoints answer errors as `{"error": "<message>"}` with a
-/// 4xx status for bad input and 5xx only for the node's own faults.
+/// 4xx status for bad input and 5xx only for the node's own faults; nothing is changed by a
+/// refused request. Every JSON body is signed with the node key, like every Chronicle body.
 public struct WitnessAPI: Sendable {
     /// The node's ledger service (database, key, config, clock).
     public let service: ChronicleService
+    /// Gossip (nil in ledger-only tests: gossip and peer routes answer 503).
+    public let gossip: Gossip?
 
     /// Makes the API.
-    public init(service: ChronicleService) { self.service = service }
+    public init(service: ChronicleService, gossip: Gossip? = nil) {
+        self.service = service
+        self.gossip = gossip
+    }
+
+    var database: WitnessDatabase { service.database }
+    var vkey: VerifierKey { VerifierKey(name: service.config.name, publicKey: service.key.publicKey) }
+    var view: WitnessView { WitnessView(database: database, vkey: vkey) }
 
     /// Whether `path` belongs to this API.
-    public static func handles(_ path: String) -> Bool { path.hasPrefix("/witness/") }
+    public static func handles(_ path: String) -> Bool {
+        path == "/" || path.hasPrefix("/witness/") || checkpointHash(path) != nil
+    }
 
-    /// Answers one request.
-    public func respond(method: String, path: String) async -> APIResponse {
-        let path = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
-        switch path {
-        case "/witness/v1/upstreams":
-            guard method == "GET" || method == "HEAD" else { return Self.error("use GET", status: 405) }
-            do {
-                let statuses = try UpstreamStatus.all(in: service.database, now: service.clock.now(),
-                                                      pollInterval: service.config.pollInterval)
-                return json(.object([
-                    JSONMember("witness", .string(VerifierKey(name: service.config.name, publicKey: service.key.publicKey).description)),
-                    JSONMember("time", .string(service.clock.now().rfc3339)),
-                    JSONMember("upstreams", .array(statuses.map(\.json))),
-                ]))
-            } catch {
-                service.logger.error("status read failed: \(error)")
-                return Self.error("internal error; the node logged the details", status: 500)
+    /// The origin hash of a `/<64 lowercase hex>/checkpoint` path.
+    static func checkpointHash(_ path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].isEmpty, parts[2] == "checkpoint", isOriginHash(parts[1]) else { return nil }
+        return String(parts[1])
+    }
+
+    /// 64 lowercase hex digits.
+    static func isOriginHash(_ text: Substring) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// Answers one request. `path` has no query string; `query` is what followed `?`.
+    public func respond(method: String, path: String, query: String? = nil, body: [UInt8] = []) async -> APIResponse {
+        let isRead = method == "GET" || method == "HEAD"
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        do {
+            if path == "/" {
+                guard isRead else { return Self.error("use GET", status: 405) }
+                return await statusPage()
             }
-        default:
-            return Self.error("no such witness endpoint: \(path)", status: 404)
+            if let hex = Self.checkpointHash(path) {
+                guard isRead else { return Self.error("use GET", status: 405) }
+                return try checkpoint(originHash: hex)
+            }
+            switch (method, segments.count >= 3 ? segments[2] : "") {
+            case ("POST", "gossip") where segments.count == 3: return await receiveGossip(body)
+            case (_, "gossip") where segments.count == 3: return Self.error("use POST", status: 405)
+            case (_, _) where !isRead: return Self.error("use GET", status: 405)
+            case (_, "upstreams") where segments.count == 3: return try upstreams()
+            case (_, "freshness") where segments.count == 4: return try freshness(originHash: segments[3])
+            case (_, "position") where segments.count == 5:
+                return try position(originHash: segments[3], size: segments[4], material: query != "material=0")
+            case (_, "peers") where segments.count == 3: return try await peers()
+            case (_, "evidence") where segments.count == 3: return try evidenceList()
+            case (_, "evidence") where segments.count == 4: return try evidence(id: segments[3])
+            default: return Self.error("no such witness endpoint: \(path)", status: 404)
+            }
+        } catch {
+            service.logger.error("witness API read failed", metadata: ["path": "\(path)", "error": "\(error)"])
+            return Self.error("internal error; the node logged the details", status: 500)
         }
     }
+
+    // MARK: - Reads
+
+    func upstreams() throws -> APIResponse {
+        let statuses = try UpstreamStatus.all(in: database, now: service.clock.now(), pollInterval: service.config.pollInterval)
+        return json(.object([
+            JSONMember("witness", .string(vkey.description)),
+            JSONMember("time", .string(service.clock.now().rfc3339)),
+            JSONMember("upstreams", .array(statuses.map(\.json))),
+        ]))
+    }
+
+    /// SPEC: witness-protocol §7 — the newest checkpoint with this witness's and the peers'
+    /// cosignatures on it, its age and status, and the open evidence ids.
+    func freshness(originHash hex: String) throws -> APIResponse {
+        guard Self.isOriginHash(Substring(hex)) else {
+            return Self.error("expected the lowercase hex SHA-256 of an origin, 64 characters", status: 400)
+        }
+        guard let answer = try view.freshness(originHash: hex, now: service.clock.now(),
+                                              staleAfter: 2 * service.config.pollInterval) else {
+            return Self.error("this witness has never cosigned an origin with that hash", status: 404)
+        }
+        return json(answer.json)
+    }
+
+    /// SPEC: witness-protocol §7 — the same cosigned note as plain text, 404 if never cosigned.
+    func checkpoint(originHash hex: String) throws -> APIResponse {
+        guard let answer = try view.freshness(originHash: hex, now: service.clock.now(),
+                                              staleAfter: 2 * service.config.pollInterval) else {
+            return APIResponse(status: 404, headers: [("Content-Type", "text/plain; charset=utf-8")],
+                               body: Array("not found\n".utf8))
+        }
+        return APIResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")],
+                           body: Array(answer.cosigned.serialized.utf8))
+    }
+
+    /// The verified root at one size, with its upstream-signed material (docs/witness-api.md).
+    func position(originHash hex: String, size text: String, material: Bool) throws -> APIResponse {
+        guard Self.isOriginHash(Substring(hex)) else {
+            return Self.error("expected the lowercase hex SHA-256 of an origin, 64 characters", status: 400)
+        }
+        guard let size = Int(text), size >= 0, String(size) == text else {
+            return Self.error("\"\(text)\" is not a size (a decimal number without leading zeros)", status: 400)
+        }
+        guard let upstream = try view.upstream(originHash: hex) else {
+            return Self.error("this witness does not watch an origin with that hash", status: 404)
+        }
+        guard size <= upstream.size else {
+            return Self.error("size \(size) is beyond the verified chain (size \(upstream.size))", status: 404)
+        }
+        var root = [UInt8](repeating: 0, count: 32)
+        var signed: UpstreamSigned?
+        if size > 0 {
+            guard let currhash = try database.upstreamCurrhash(upstream: upstream.id, position: size) else {
+                return Self.error("size \(size) is not stored", status: 404)
+            }
+            root = currhash
+            if material, let body = try database.upstreamResponse(upstream: upstream.id, containing: size) {
+                signed = UpstreamSigned(body: body.body, signature: body.signature)
+            }
+        }
+        return json(PositionAttestation(origin: upstream.origin, size: size, root: root, verifiedSize: upstream.size,
+                                        upstreamSigned: signed).json)
+    }
+
+    func evidenceList() throws -> APIResponse {
+        json(.object([
+            JSONMember("evidence", .array(try database.evidenceList().map { record in
+                .object([
+                    JSONMember("id", .string(record.id)),
+                    JSONMember("kind", .string(record.kind)),
+                    JSONMember("origin", .string(record.origin)),
+                    JSONMember("detected_at", .string(record.detectedAt.rfc3339)),
+                    JSONMember("ledger_position", record.ledgerPosition.map { .int($0) } ?? .null),
+                ])
+            })),
+        ]))
+    }
+
+    /// One evidence object, byte for byte as stored and ledgered.
+    func evidence(id: String) throws -> APIResponse {
+        guard let record = try database.evidence(id: id) else { return Self.error("no evidence with id \(id)", status: 404) }
+        return APIResponse(status: 200, headers: [
+            ("Content-Type", "application/json"),
+            (Sapient.signatureHeader, Sapient.sign(record.body, with: service.key)),
+        ], body: record.body)
+    }
+
+    // MARK: - Helpers
 
     /// A 200 JSON answer, signed with the node key like every Chronicle body.
     func json(_ value: JSONValue) -> APIResponse {

@@ -153,6 +153,39 @@ enum Migrations {
                 );
                 """)
         }
+        // Issue 4: the witness network.
+        migrator.registerMigration("v3-network") { db in
+            try db.execute(sql: """
+                -- The trusted peer set: added with `peer add` (source 'cli') or loaded from a Peers/
+                -- file at start (source 'file'). A peer proven to equivocate stays listed, with the
+                -- evidence id, and its cosignatures no longer count.
+                CREATE TABLE peer (
+                    id INTEGER PRIMARY KEY,
+                    vkey TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    operator TEXT,
+                    contact TEXT,
+                    source TEXT NOT NULL CHECK (source IN ('cli', 'file')),
+                    added TEXT NOT NULL,
+                    equivocation TEXT
+                );
+                -- Cosignatures received from peers, one row per (peer key, origin, size): a second
+                -- root at one size is witness equivocation. Kept by vkey, so removing a peer keeps
+                -- what it signed. Pruned to the newest sizes per (peer, origin).
+                CREATE TABLE peer_cosignature (
+                    vkey TEXT NOT NULL,
+                    origin TEXT NOT NULL,
+                    size INTEGER NOT NULL CHECK (size >= 0),
+                    root BLOB NOT NULL CHECK (length(root) = 32),
+                    time INTEGER NOT NULL,
+                    line BLOB NOT NULL CHECK (length(line) = 76),
+                    received INTEGER NOT NULL,
+                    PRIMARY KEY (vkey, origin, size)
+                ) WITHOUT ROWID;
+                CREATE INDEX peer_cosignature_checkpoint ON peer_cosignature(origin, size, root);
+                """)
+        }
         return migrator
     }
 }

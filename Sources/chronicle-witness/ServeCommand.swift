@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Poll each upstream this often (default from the config: 15 minutes), e.g. 2s for demos.")
     var pollInterval: String?
 
+    @Option(help: "Gossip with peers this often (default from the config: 60 s), e.g. 1s for demos.")
+    var gossipInterval: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -34,12 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
         var config = try dir.loadConfig()
         if let listen { try config.apply(key: "listen", value: .string(listen), source: "--listen") }
         if let pollInterval { try config.apply(key: "poll-interval", value: .string(pollInterval), source: "--poll-interval") }
+        if let gossipInterval { try config.apply(key: "gossip-interval", value: .string(gossipInterval), source: "--gossip-interval") }
         let database = try dir.openDatabase()
         let logger = Logger(label: "chronicle-witness")
         let node = NodeRuntime(database: database, key: key, config: config, logger: logger)
         let host = config.host
-        let app = buildApplication(api: ChronicleAPI(service: node.ledger), host: host, port: config.port,
-                                   services: node.services, logger: logger) { channel in
+        let app = buildApplication(node: node, host: host, port: config.port, logger: logger) { channel in
             let port = channel.localAddress?.port ?? 0
             // One line on stdout that scripts and tests wait for.
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)/chronicle\n".utf8))

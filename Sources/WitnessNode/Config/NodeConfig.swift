@@ -26,6 +26,12 @@ public struct NodeConfig: Sendable, Equatable {
     public var upstreamMaxResponseBytes: Int = 64 << 20
     /// Seconds between `attestation/v1` entries in the own ledger.
     public var attestationInterval: Int64 = 86_400
+    /// Seconds between gossip rounds (jittered by ±20 %).
+    public var gossipInterval: Int64 = 60
+    /// Peers contacted per gossip round.
+    public var gossipFanout: Int = 3
+    /// Directory of `*.peer` files loaded at start (nil: none); relative to the working directory.
+    public var peersDir: String? = "Peers"
 
     /// The defaults: a loopback node like a fresh `bin/install.php` Chronicle.
     public init(name: String = "witness.localhost", host: String = "127.0.0.1", port: Int = 7380,
@@ -123,6 +129,16 @@ extension NodeConfig {
             case "upstream-timeout": upstreamTimeout = s
             default: attestationInterval = s
             }
+        case "gossip-interval":
+            guard let s = DurationText.seconds(try text()), s >= 1 else { throw fail("expected a duration such as \"60s\" or \"1 minute\"") }
+            gossipInterval = s
+        case "gossip-fanout":
+            guard let n = Int(try text()), (1...64).contains(n) else { throw fail("expected a number of peers from 1 to 64") }
+            gossipFanout = n
+        case "peers-dir":
+            if value == .null { peersDir = nil; return }
+            let d = try text()
+            peersDir = d.isEmpty ? nil : d
         case "upstream-max-response-bytes":
             guard let n = Int(try text()), n >= 4096 else { throw fail("expected a byte count of at least 4096") }
             upstreamMaxResponseBytes = n
@@ -134,7 +150,8 @@ extension NodeConfig {
     /// Every setting key, in the order the config file lists them.
     public static let keys = ["name", "listen", "paginate-export", "request-timeout", "publish-new-clients",
                               "publish-revoked-clients", "max-body-bytes", "poll-interval", "upstream-timeout",
-                              "upstream-max-response-bytes", "attestation-interval"]
+                              "upstream-max-response-bytes", "attestation-interval", "gossip-interval", "gossip-fanout",
+                              "peers-dir"]
 
     /// The config file form of this configuration.
     public var json: JSONValue {
@@ -150,6 +167,9 @@ extension NodeConfig {
             JSONMember("upstream-timeout", .string("\(upstreamTimeout)s")),
             JSONMember("upstream-max-response-bytes", .int(upstreamMaxResponseBytes)),
             JSONMember("attestation-interval", .string("\(attestationInterval)s")),
+            JSONMember("gossip-interval", .string("\(gossipInterval)s")),
+            JSONMember("gossip-fanout", .int(gossipFanout)),
+            JSONMember("peers-dir", peersDir.map { .string($0) } ?? .null),
         ])
     }
 }

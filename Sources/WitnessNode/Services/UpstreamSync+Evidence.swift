@@ -136,11 +136,13 @@ extension UpstreamSync {
         throw UpstreamError.misbehaviour(origin: record.origin, kind: kind.rawValue, evidence: evidence.id)
     }
 
-    private func store(_ evidence: Evidence, _ record: UpstreamRecord, split: Bool, frozen: Bool = false, logger: Logger) async throws {
+    func store(_ evidence: Evidence, _ record: UpstreamRecord, split: Bool, frozen: Bool = false, logger: Logger) async throws {
         let entry = LedgerAppend.signed(String(decoding: evidence.canonicalBytes, as: UTF8.self), by: key)
         let new = try await database.recordEvidence(evidence, ledgerRecord: entry, markUpstream: split ? record.id : nil,
                                                     markFrozen: frozen ? record.id : nil, at: clock.now())
         if new {
+            events?.post(.evidence(id: evidence.id))
+            events?.post(.headChanged(origin: record.origin))
             logger.critical("\(evidence.kind.rawValue) evidence recorded: \(evidence.explanation)",
                             metadata: ["evidence": "\(evidence.id)", "origin": "\(record.origin)"])
         }

@@ -26,6 +26,10 @@ public struct UpstreamSync: Sendable {
     public var timeout: Duration
     /// Test hook run inside the head transaction just before commit (throw to abort it).
     public var beforeHeadCommit: (@Sendable () throws -> Void)?
+    /// Where head changes and new evidence are announced (gossip listens).
+    public var events: NodeEvents?
+    /// One poll per upstream at a time (timer and gossip catch-ups share it).
+    let locks = KeyedLock<Int64>()
 
     /// Makes the sync step.
     public init(database: WitnessDatabase, key: Ed25519SecretKey, name: String, transport: any UpstreamTransport,
@@ -61,7 +65,18 @@ public struct UpstreamSync: Sendable {
     }
 
     /// Polls `upstream` once and records the outcome (status, backoff bookkeeping).
+    ///
+    /// Polls of one upstream are serialised; each starts from the state the previous one left.
     public func poll(_ upstream: UpstreamRecord) async -> Outcome {
+        await locks.withLock(upstream.id) {
+            let current = ((try? database.upstream(id: upstream.id)) ?? nil) ?? upstream
+            let outcome = await pollLocked(current)
+            if case .advanced = outcome { events?.post(.headChanged(origin: upstream.origin)) }
+            return outcome
+        }
+    }
+
+    private func pollLocked(_ upstream: UpstreamRecord) async -> Outcome {
         var log = logger
         log[metadataKey: "origin"] = "\(upstream.origin)"
         let outcome: Outcome

@@ -35,45 +35,13 @@ public struct HTTPUpstreamTransport: UpstreamTransport {
     public init(http: HTTPClient = .shared) { self.http = http }
 
     public func get(_ url: String, maxBytes: Int, timeout: Duration) async throws(UpstreamError) -> UpstreamResponse {
-        let http = self.http
-        let outcome: Result<UpstreamResponse, UpstreamError> = await withTaskGroup(of: Result<UpstreamResponse, UpstreamError>?.self) { group in
-            group.addTask {
-                do {
-                    let response = try await http.execute(HTTPClientRequest(url: url), timeout: .nanoseconds(timeout.nanoseconds))
-                    let body = try await response.body.collect(upTo: maxBytes)
-                    return .success(UpstreamResponse(status: Int(response.status.code),
-                                                     signatures: response.headers[Sapient.signatureHeader],
-                                                     body: Array(body.readableBytesView)))
-                } catch is NIOTooManyBytesError {
-                    return .failure(.responseTooLarge(url: url, limit: maxBytes))
-                } catch is CancellationError {
-                    return nil
-                } catch {
-                    if Task.isCancelled { return nil }
-                    return .failure(.transport(url: url, reason: "\(error)"))
-                }
-            }
-            group.addTask {
-                // The whole exchange, body included, must finish within `timeout`.
-                do { try await Task.sleep(for: timeout) } catch { return nil }
-                return .failure(.timeout(url: url, seconds: Int(timeout.components.seconds)))
-            }
-            defer { group.cancelAll() }
-            while let next = await group.next() {
-                if let next { return next }
-                if Task.isCancelled { break }
-            }
-            return .failure(.transport(url: url, reason: "cancelled"))
+        switch await BoundedHTTP.exchange(http, HTTPClientRequest(url: url), maxBytes: maxBytes, timeout: timeout) {
+        case .success(let response):
+            return UpstreamResponse(status: response.status, signatures: response.headers[Sapient.signatureHeader], body: response.body)
+        case .failure(.tooLarge): throw .responseTooLarge(url: url, limit: maxBytes)
+        case .failure(.timeout): throw .timeout(url: url, seconds: Int(timeout.components.seconds))
+        case .failure(.transport(let reason)): throw .transport(url: url, reason: reason)
+        case .failure(.cancelled): throw .transport(url: url, reason: "cancelled")
         }
-        return try outcome.get()
-    }
-}
-
-extension Duration {
-    /// The whole duration in nanoseconds, sub-second part included (saturating).
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole + attoseconds / 1_000_000_000
     }
 }

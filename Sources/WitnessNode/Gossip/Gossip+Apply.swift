@@ -1,0 +1,90 @@
+import Logging
+import WitnessCore
+import WitnessStore
+
+extension Gossip {
+    /// Applies a checked message: stores proven evidence first, then compares every head with the
+    /// own verified view (witness-protocol §5) and queues what needs the network.
+    func apply(_ message: CheckedMessage, from sender: PeerRecord?) async throws {
+        for evidence in message.evidence {
+            try await storeEvidence(evidence)
+        }
+        let now = clock.now()
+        for checked in message.heads {
+            guard let upstream = checked.upstream else { continue }
+            let checkpoint = checked.head.cosigned.checkpoint
+            let verdict = try compare(checkpoint, with: upstream)
+            // Cosignatures are kept whatever the verdict: a consistent one counts, an
+            // inconsistent one is the raw material of equivocation evidence and of the status page.
+            let conflicts = try await database.recordPeerCosignatures(checkpoint, checked.counted, at: now)
+            for conflict in conflicts {
+                try await proveEquivocation(conflict, upstream: upstream)
+            }
+            // Only heads vouched for by a trusted peer may cost this node network work.
+            guard !checked.counted.isEmpty, upstream.splitView == nil, !upstream.blocked else { continue }
+            switch verdict {
+            case .consistent:
+                break
+            case .ahead:
+                followUps.enqueue(.ahead(origin: upstream.origin, head: checked.head, from: sender))
+            case .inconsistent:
+                logger.warning("a peer's head disagrees with the verified chain",
+                               metadata: ["origin": "\(upstream.origin)", "size": "\(checkpoint.size)",
+                                          "peer": "\(checked.counted.map(\.0.name).joined(separator: ","))"])
+                followUps.enqueue(.inconsistent(origin: upstream.origin, head: checked.head, from: sender))
+            }
+        }
+    }
+
+    /// How a received checkpoint relates to this node's verified chain of the same upstream.
+    enum Comparison: Equatable {
+        /// Its root is this node's verified currhash at its size.
+        case consistent
+        /// It is larger than anything this node verified: catch up first.
+        case ahead
+        /// Its root differs from this node's verified currhash at its size: a split view.
+        case inconsistent
+    }
+
+    /// SPEC: witness-protocol §5 — same size, other root: split view; smaller size: the root MUST
+    /// equal the stored currhash at that position; larger size: fetch and verify first.
+    func compare(_ checkpoint: Checkpoint, with upstream: UpstreamRecord) throws -> Comparison {
+        guard checkpoint.size <= upstream.size else { return .ahead }
+        let ours = checkpoint.size == 0 ? [UInt8](repeating: 0, count: 32)
+            : try database.upstreamCurrhash(upstream: upstream.id, position: checkpoint.size)
+        return ours == checkpoint.root ? .consistent : .inconsistent
+    }
+
+    /// Stores proven evidence received from a peer and acts on it: a fork or rollback of a watched
+    /// upstream marks it (nothing more is cosigned for it); an equivocating peer stops counting.
+    func storeEvidence(_ evidence: Evidence) async throws {
+        let entry = LedgerAppend.signed(String(decoding: evidence.canonicalBytes, as: UTF8.self), by: key)
+        var mark: Int64?
+        if evidence.kind == .fork || evidence.kind == .rollback, let upstream = try database.upstream(origin: evidence.origin),
+           Ed25519PublicKey(base64url: evidence.upstreamKey) == upstream.publicKey {
+            mark = upstream.id
+        }
+        let new = try await database.recordEvidence(evidence, ledgerRecord: entry, markUpstream: mark, at: clock.now())
+        if evidence.kind == .witnessEquivocation, let witness = evidence.witness {
+            try await database.markEquivocating(vkey: witness, evidence: evidence.id)
+        }
+        guard new else { return }
+        logger.critical("\(evidence.kind.rawValue) evidence received and verified: \(evidence.explanation)",
+                        metadata: ["evidence": "\(evidence.id)", "origin": "\(evidence.origin)"])
+        events.post(.evidence(id: evidence.id))
+        if mark != nil { events.post(.headChanged(origin: evidence.origin)) }
+    }
+
+    /// A peer key cosigned two roots at one size: witness equivocation, proven by its two notes.
+    func proveEquivocation(_ conflict: CosignatureConflict, upstream: UpstreamRecord) async throws {
+        let first = CosignedCheckpoint(checkpoint: conflict.stored.0, cosignatures: [conflict.stored.1]).serialized
+        let second = CosignedCheckpoint(checkpoint: conflict.received.0, cosignatures: [conflict.received.1]).serialized
+        let evidence = Evidence.witnessEquivocation(origin: upstream.origin, upstreamKey: upstream.publicKey, reportedBy: vkey,
+                                                    detectedAt: clock.now(), witness: conflict.vkey, first: first, second: second)
+        guard case .proven = EvidenceVerifier.verify(evidence) else {
+            logger.error("two cosignatures of \(conflict.vkey.name) at one size do not prove equivocation; not recorded")
+            return
+        }
+        try await storeEvidence(evidence)
+    }
+}

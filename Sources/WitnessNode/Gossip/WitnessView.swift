@@ -1,0 +1,105 @@
+import WitnessCore
+import WitnessStore
+
+/// What this node says about its upstreams to peers and clients: its newest cosigned checkpoint
+/// of each origin, carrying every trusted peer cosignature on that same checkpoint.
+///
+/// Read-only over the database: everything it serves was committed before (witness-protocol §3).
+public struct WitnessView: Sendable {
+    /// The node's state.
+    public let database: WitnessDatabase
+    /// This node's vkey.
+    public let vkey: VerifierKey
+
+    /// Makes the view.
+    public init(database: WitnessDatabase, vkey: VerifierKey) {
+        self.database = database
+        self.vkey = vkey
+    }
+
+    /// The vkeys whose cosignatures count: peers never caught equivocating.
+    public func trustedPeers() throws -> [VerifierKey] {
+        try database.peers().filter(\.isTrusted).map(\.vkey)
+    }
+
+    /// This node's cosigned note on `upstream`'s head plus trusted peers' cosignatures on the same
+    /// checkpoint (newest first, at most `GossipMessage.maxSignatureLines` lines in all).
+    public func note(for upstream: UpstreamRecord, trusted: Set<String>) throws -> CosignedCheckpoint? {
+        guard let head = upstream.cosigned, let own = try? CosignedCheckpoint(parsing: head.note) else { return nil }
+        var lines = own.note.lines
+        var seen = Set(lines.map(\.name))
+        for peer in try database.peerCosignatures(on: head.checkpoint) where trusted.contains(peer.vkey) {
+            guard lines.count < GossipMessage.maxSignatureLines else { break }
+            guard let vkey = VerifierKey(peer.vkey), seen.insert(vkey.name).inserted else { continue }
+            lines.append(peer.cosignature.line)
+        }
+        return CosignedCheckpoint(checkpoint: head.checkpoint, note: SignedNote(text: head.checkpoint.text, lines: lines))
+    }
+
+    /// Gossip heads for every cosigned, watched upstream (those in `first` first), at most `limit`.
+    public func heads(first: Set<String> = [], limit: Int = GossipMessage.maxHeads) throws -> [GossipHead] {
+        let trusted = Set(try trustedPeers().map(\.description))
+        let upstreams = try database.upstreams().filter { $0.cosigned != nil }
+            .sorted { first.contains($0.origin) && !first.contains($1.origin) }
+        var heads: [GossipHead] = []
+        for upstream in upstreams.prefix(limit) {
+            guard let note = try note(for: upstream, trusted: trusted) else { continue }
+            let signed = upstream.cosigned?.upstreamSigned.map { UpstreamSigned(body: $0.body, signature: $0.signature) }
+            heads.append(GossipHead(origin: upstream.origin, upstreamKey: upstream.publicKey, cosigned: note, upstreamSigned: signed))
+        }
+        return heads
+    }
+
+    /// What `GET /witness/v1/freshness/<hex>` answers for one origin.
+    public struct Freshness: Sendable {
+        /// SPEC: witness-protocol §7 — `"status": "fresh | stale | split-view | frozen"`.
+        public enum Status: String, Sendable { case fresh, stale, frozen, splitView = "split-view" }
+
+        /// The origin.
+        public var origin: String
+        /// The newest checkpoint with this node's and the trusted peers' cosignatures.
+        public var cosigned: CosignedCheckpoint
+        /// Seconds since this node's cosignature.
+        public var ageSeconds: Int64
+        /// The derived status.
+        public var status: Status
+        /// Ids of evidence about this origin.
+        public var evidence: [String]
+
+        /// SPEC: witness-protocol §7 — `{"origin", "cosigned", "age_seconds", "status", "evidence"}`.
+        public var json: JSONValue {
+            .object([
+                JSONMember("origin", .string(origin)),
+                JSONMember("cosigned", .string(cosigned.serialized)),
+                JSONMember("age_seconds", .int(ageSeconds)),
+                JSONMember("status", .string(status.rawValue)),
+                JSONMember("evidence", .array(evidence.map { .string($0) })),
+            ])
+        }
+    }
+
+    /// The upstream whose origin hashes to `hex` (lowercase hex SHA-256 of the origin).
+    public func upstream(originHash hex: String) throws -> UpstreamRecord? {
+        try database.upstreams().first { SHA256.hash(Array($0.origin.utf8)).hexString == hex }
+    }
+
+    /// Freshness of the upstream whose origin hashes to `hex`; nil if unknown or never cosigned.
+    public func freshness(originHash hex: String, now: Timestamp, staleAfter: Int64) throws -> Freshness? {
+        guard let upstream = try upstream(originHash: hex), let head = upstream.cosigned,
+              let note = try note(for: upstream, trusted: Set(trustedPeers().map(\.description))) else { return nil }
+        let age = max(0, now.seconds - head.time)
+        let status: Freshness.Status = upstream.splitView != nil ? .splitView
+            : upstream.frozen != nil ? .frozen
+            : age > staleAfter ? .stale : .fresh
+        let evidence = try database.evidenceList(origin: upstream.origin).map(\.id)
+        return Freshness(origin: upstream.origin, cosigned: note, ageSeconds: age, status: status, evidence: evidence)
+    }
+}
+
+extension CosignedCheckpoint {
+    /// A note over `checkpoint` carrying exactly `note`'s lines.
+    init(checkpoint: Checkpoint, note: SignedNote) {
+        self.init(checkpoint: checkpoint, cosignatures: [])
+        self.note = note
+    }
+}

@@ -1,0 +1,50 @@
+import WitnessCore
+import WitnessNode
+import WitnessStore
+
+extension WitnessAPI {
+    /// SPEC: witness-protocol §5 — push and pull in one exchange; limits and refusals are decided
+    /// by `Gossip.receive` (413 over 1 MiB, 400 for a malformed or unprovable message).
+    func receiveGossip(_ body: [UInt8]) async -> APIResponse {
+        guard let gossip else { return Self.error("this node does not gossip", status: 503) }
+        let (status, answer) = await gossip.receive(body)
+        var headers = [("Content-Type", "application/json")]
+        if status == 200 { headers.append((Sapient.signatureHeader, Sapient.sign(answer, with: service.key))) }
+        return APIResponse(status: status, headers: headers, body: answer)
+    }
+
+    /// The peer set, each peer's latest head per origin and how it relates to ours.
+    func peers() async throws -> APIResponse {
+        let activity = await gossip?.activity() ?? [:]
+        let agreements = try PeerAgreement.all(in: database)
+        func time(_ t: Timestamp?) -> JSONValue { t.map { .string($0.rfc3339) } ?? .null }
+        let list: [JSONValue] = try database.peers().map { peer in
+            let key = peer.vkey.description
+            let seen = activity[key]
+            return .object([
+                JSONMember("name", .string(peer.vkey.name)),
+                JSONMember("vkey", .string(key)),
+                JSONMember("url", .string(peer.url)),
+                JSONMember("operator", .optionalString(peer.operatorName)),
+                JSONMember("contact", .optionalString(peer.contact)),
+                JSONMember("source", .string(peer.source.rawValue)),
+                JSONMember("trusted", .bool(peer.isTrusted)),
+                JSONMember("equivocation", .optionalString(peer.equivocation)),
+                JSONMember("exchanges", .int(seen?.exchanges ?? 0)),
+                JSONMember("last_success", time(seen?.lastSuccess)),
+                JSONMember("last_error", .optionalString(seen?.lastError)),
+                JSONMember("retry_at", time(seen?.retryAt)),
+                JSONMember("heads", .array(agreements.filter { $0.vkey == key }.map { agreement in
+                    .object([
+                        JSONMember("origin", .string(agreement.checkpoint.origin)),
+                        JSONMember("size", .int(agreement.checkpoint.size)),
+                        JSONMember("root", .string(Base64.encode(agreement.checkpoint.root))),
+                        JSONMember("time", .string(Timestamp(seconds: agreement.time).rfc3339)),
+                        JSONMember("relation", .string(agreement.relation.rawValue)),
+                    ])
+                })),
+            ])
+        }
+        return json(.object([JSONMember("witness", .string(vkey.description)), JSONMember("peers", .array(list))]))
+    }
+}
