@@ -127,6 +127,7 @@ let package = Package(
             name: "WitnessNodeTests",
             dependencies: [
                 "WitnessCore", "WitnessStore", "WitnessNode", "WitnessServer", "WitnessClient", "WitnessTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -11,6 +11,15 @@ extension Gossip {
     /// Most `position` requests spent on one fork search or freeze proof.
     static let maxProbes = 64
 
+    /// Does every queued follow-up now, in order (tests and the in-process benchmark drive gossip
+    /// round by round without the service).
+    public func runPendingFollowUps() async {
+        while let item = followUps.next() { await process(item) }
+    }
+
+    /// Number of queued follow-ups.
+    public var pendingFollowUps: Int { followUps.count }
+
     /// Does one queued item.
     func process(_ item: FollowUpQueue.Item) async {
         switch item {

@@ -1,0 +1,138 @@
+import Foundation
+import Hummingbird
+import Testing
+import WitnessCore
+import WitnessNode
+import WitnessStore
+import WitnessTesting
+
+/// Five and more real nodes on 127.0.0.1 gossiping over HTTP (witness-protocol §5–7).
+@Suite("Witness network on loopback", .serialized)
+struct WitnessNetworkTests {
+    static let origin = "upstream.example/chronicle"
+
+    /// Starts `fakes` as HTTP Chronicles, then a network of `count` nodes.
+    func withNetwork(_ count: Int, services: Bool, fakes: [FakeChronicle],
+                     _ body: @Sendable (TestNetwork, [String]) async throws -> Void) async throws {
+        try await withLiveServers(fakes.map(fakeServer)) { urls in
+            try await TestNetwork.run(count: count, services: services) { network in
+                try await body(network, urls)
+            }
+        }
+    }
+
+    @Test func honestGrowthConvergesOnEveryTrustedCosignature() async throws {
+        let fake = FakeChronicle()
+        fake.append(5)
+        try await withNetwork(5, services: true, fakes: [fake]) { network, urls in
+            for index in 0..<5 { try await network.watch(index, origin: Self.origin, url: urls[0], key: fake.serverKey.publicKey) }
+            let keys = network.members.map(\.vkey)
+            let everyone = Set(network.members.map(\.name))
+            // Every node ends up serving the newest head with all five cosignatures on it.
+            @Sendable func converged(at size: Int) async throws -> Bool {
+                for member in network.members {
+                    guard let (json, note) = try await member.freshness(Self.origin),
+                          note.checkpoint.size == size, note.checkpoint.root == fake.currhash(size),
+                          json["status"]?.stringValue == "fresh",
+                          try member.cosigners(of: note, among: keys) == everyone else { return false }
+                }
+                return true
+            }
+            #expect(try await TestNetwork.eventually(within: 30) { try await converged(at: 5) })
+            fake.append(3)
+            #expect(try await TestNetwork.eventually(within: 30) { try await converged(at: 8) })
+            // One witness-head record per advance on every node, and no evidence anywhere.
+            for member in network.members {
+                #expect(try member.database.evidenceList().isEmpty)
+                let upstream = try #require(try member.database.upstream(origin: Self.origin))
+                #expect(upstream.cosigned?.checkpoint.size == 8)
+            }
+        }
+    }
+
+    @Test func aSplitViewShownToASubsetIsProvenToEveryHonestNodeWithinAFewRounds() async throws {
+        // One upstream key, two histories: entries 1–3 shared, then 4–6 differ.
+        let honest = FakeChronicle()
+        honest.append(6)
+        let forked = FakeChronicle()
+        forked.append(3)
+        forked.branch("fork", keeping: 3)
+        forked.append(3, to: "fork")
+        forked.serve("fork")
+        #expect(honest.serverKey.publicKey == forked.serverKey.publicKey)
+        try await withNetwork(5, services: false, fakes: [honest, forked]) { network, urls in
+            // Nodes 0 and 1 are shown the fork; 2, 3 and 4 the other history, under one origin.
+            for index in 0..<5 {
+                try await network.watch(index, origin: Self.origin, url: urls[index < 2 ? 1 : 0], key: honest.serverKey.publicKey)
+            }
+            try await network.pollAll(Self.origin)
+            for index in 0..<5 {
+                let expected = index < 2 ? forked.currhash(6, in: "fork") : honest.currhash(6)
+                #expect(try network[index].database.upstream(origin: Self.origin)?.cosigned?.checkpoint.root == expected)
+            }
+            var rounds = 0
+            func everyoneHoldsProof() throws -> Bool {
+                try network.members.allSatisfy { member in
+                    let list = try member.database.evidenceList(origin: Self.origin)
+                    let marked = try member.database.upstream(origin: Self.origin)?.splitView != nil
+                    return marked && list.contains { $0.kind == "fork" }
+                }
+            }
+            while try !everyoneHoldsProof(), rounds < 6 {
+                await network.gossipRound()
+                rounds += 1
+            }
+            #expect(try everyoneHoldsProof(), "after \(rounds) rounds not every node holds the fork evidence")
+            #expect(rounds <= 4, "the split view took \(rounds) rounds to reach every node")
+            // The stored evidence proves the fork offline, on every node, and sits in its ledger.
+            for member in network.members {
+                let record = try #require(try member.database.evidenceList(origin: Self.origin).first { $0.kind == "fork" })
+                let evidence = try Evidence(bytes: record.body)
+                guard case .proven(.fork, _) = EvidenceVerifier.verify(evidence) else {
+                    Issue.record("\(member.name) stored evidence that does not verify")
+                    continue
+                }
+                let position = try #require(record.ledgerPosition)
+                #expect(try member.database.entry(at: position)?.contents == String(decoding: record.body, as: UTF8.self))
+            }
+        }
+    }
+
+    @Test func aFrozenNodeProvesTheFreezeAndTheNetworkLearnsIt() async throws {
+        // The upstream shows node 0 a chain that stops at 5 while it serves everyone else 8.
+        let live = FakeChronicle()
+        live.append(5)
+        let stale = FakeChronicle()
+        stale.append(5)
+        live.advance(seconds: 60)
+        live.append(3)
+        stale.setTime(live.now.adding(seconds: 600))
+        try await withNetwork(4, services: false, fakes: [live, stale]) { network, urls in
+            for index in 0..<4 {
+                try await network.watch(index, origin: Self.origin, url: urls[index == 0 ? 1 : 0], key: live.serverKey.publicKey)
+            }
+            try await network.pollAll(Self.origin)
+            #expect(try network[0].database.upstream(origin: Self.origin)?.cosigned?.checkpoint.size == 5)
+            var rounds = 0
+            func everyoneKnows() throws -> Bool {
+                try network.members.allSatisfy { try $0.database.evidenceList(origin: Self.origin).contains { $0.kind == "freeze" } }
+            }
+            while try !everyoneKnows(), rounds < 6 {
+                await network.gossipRound()
+                rounds += 1
+            }
+            #expect(try everyoneKnows(), "after \(rounds) rounds not every node holds the freeze evidence")
+            let frozen = try #require(try network[0].database.upstream(origin: Self.origin))
+            #expect(frozen.frozen != nil)
+            // Node 0 never cosigned beyond what it verified itself.
+            #expect(frozen.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: 5, root: live.currhash(5)))
+            let freshness = try #require(try await network[0].freshness(Self.origin))
+            #expect(freshness.json["status"]?.stringValue == "frozen")
+            let record = try #require(try network[3].database.evidenceList(origin: Self.origin).first)
+            guard case .proven(.freeze, _) = EvidenceVerifier.verify(try Evidence(bytes: record.body)) else {
+                Issue.record("the freeze evidence does not verify offline")
+                return
+            }
+        }
+    }
+}
