@@ -92,10 +92,10 @@ struct TestNetwork: Sendable {
                                                           at: Timestamp(seconds: 0))
     }
 
-    /// Polls `origin` once on every node.
+    /// Polls `origin` once on every node that watches it.
     func pollAll(_ origin: String) async throws {
         for member in members {
-            let record = try #require(try member.database.upstream(origin: origin))
+            guard let record = try member.database.upstream(origin: origin) else { continue }
             _ = await member.node.sync.poll(record)
         }
     }
