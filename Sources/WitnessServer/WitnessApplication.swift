@@ -6,18 +6,47 @@ import ServiceLifecycle
 import WitnessCore
 import WitnessNode
 
-/// Adapts Hummingbird requests to `ChronicleAPI` and back, enforcing the body size limit.
+/// The request context: Hummingbird's core plus the peer address (for per-address rate limits).
+struct WitnessRequestContext: RequestContext, RemoteAddressRequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// The connected client's address.
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
+
+/// Adapts Hummingbird requests to `ChronicleAPI` and `WitnessAPI` and back, enforcing the body
+/// size limits and the per-client rate limits before anything is parsed.
 struct ChronicleResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = WitnessRequestContext
 
     let api: ChronicleAPI
     let witness: WitnessAPI
+    /// Publishes per client id.
+    let publishLimiter: RateLimiter?
+    /// Gossip requests per remote address.
+    let gossipLimiter: RateLimiter?
+
+    init(api: ChronicleAPI, witness: WitnessAPI) {
+        self.api = api
+        self.witness = witness
+        let config = api.service.config
+        publishLimiter = config.publishRateLimit.map { RateLimiter(.init(rate: $0, burst: max(1, 2 * $0))) }
+        gossipLimiter = config.gossipRateLimit.map { RateLimiter(.init(rate: $0, burst: max(1, 2 * $0))) }
+    }
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
-        if WitnessAPI.handles(request.uri.path) {
+        let path = request.uri.path
+        if WitnessAPI.handles(path) {
             var body: [UInt8] = []
             if request.method == .post {
+                if let gossipLimiter, let wait = await gossipLimiter.acquire(context.remoteAddress?.ipAddress ?? "unknown") {
+                    return Self.response(Self.tooMany(WitnessAPI.error("too many gossip requests from this address; retry later", status: 429), wait))
+                }
                 // SPEC: witness-protocol §5 — a gossip body over 1 MiB is refused with 413 and changes nothing.
                 do {
                     body = Array(try await request.collectBody(upTo: GossipMessage.maxBodyBytes).readableBytesView)
@@ -25,13 +54,18 @@ struct ChronicleResponder: HTTPResponder {
                     return Self.response(WitnessAPI.error("request body too large (limit \(GossipMessage.maxBodyBytes) bytes)", status: 413))
                 }
             }
-            let answer = await witness.respond(method: request.method.rawValue, path: request.uri.path,
-                                               query: request.uri.query, body: body)
+            let answer = await witness.respond(method: request.method.rawValue, path: path, query: request.uri.query, body: body)
             return Self.response(request.method == .head ? APIResponse(status: answer.status, headers: answer.headers, body: []) : answer)
         }
         let headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         var body: [UInt8] = []
         if request.method != .get, request.method != .head {
+            if request.method == .post, path == "/chronicle/publish", let publishLimiter,
+               let client = request.headers[HTTPField.Name(Sapient.clientHeader)!], let wait = await publishLimiter.acquire(client) {
+                let refusal = APIResponse.signedError("Too many requests from this client; retry later.", status: 429,
+                                                      at: api.service.clock.now(), key: api.key)
+                return Self.response(Self.tooMany(refusal, wait))
+            }
             do {
                 let buffer = try await request.collectBody(upTo: api.service.config.maxBodyBytes)
                 body = Array(buffer.readableBytesView)
@@ -42,9 +76,16 @@ struct ChronicleResponder: HTTPResponder {
                 return Self.response(refusal)
             }
         }
-        let answer = await api.respond(to: ChronicleAPI.Request(method: request.method.rawValue, path: request.uri.path,
+        let answer = await api.respond(to: ChronicleAPI.Request(method: request.method.rawValue, path: path,
                                                                 headers: headers, body: body))
         return Self.response(request.method == .head ? APIResponse(status: answer.status, headers: answer.headers, body: []) : answer)
+    }
+
+    /// Adds `Retry-After` (whole seconds, at least 1) to a 429.
+    static func tooMany(_ answer: APIResponse, _ wait: Duration) -> APIResponse {
+        var answer = answer
+        answer.headers.append(("Retry-After", "\(max(1, wait.components.seconds + (wait.components.attoseconds > 0 ? 1 : 0)))"))
+        return answer
     }
 
     static func response(_ answer: APIResponse) -> Response {

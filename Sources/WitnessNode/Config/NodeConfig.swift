@@ -32,6 +32,10 @@ public struct NodeConfig: Sendable, Equatable {
     public var gossipFanout: Int = 3
     /// Directory of `*.peer` files loaded at start (nil: none); relative to the working directory.
     public var peersDir: String? = "Peers"
+    /// Publishes per second allowed per client id (bursts of twice that); nil: unlimited.
+    public var publishRateLimit: Double? = 100
+    /// Gossip requests per second allowed per remote address (bursts of twice that); nil: unlimited.
+    public var gossipRateLimit: Double? = 10
 
     /// The defaults: a loopback node like a fresh `bin/install.php` Chronicle.
     public init(name: String = "witness.localhost", host: String = "127.0.0.1", port: Int = 7380,
@@ -135,6 +139,16 @@ extension NodeConfig {
         case "gossip-fanout":
             guard let n = Int(try text()), (1...64).contains(n) else { throw fail("expected a number of peers from 1 to 64") }
             gossipFanout = n
+        case "publish-rate-limit", "gossip-rate-limit":
+            var limit: Double?
+            if value != .null {
+                let t = try text()
+                if !(t.isEmpty || t == "off") {
+                    guard let n = Double(t), n > 0, n.isFinite else { throw fail("expected requests per second (a positive number), or null for no limit") }
+                    limit = n
+                }
+            }
+            if key == "publish-rate-limit" { publishRateLimit = limit } else { gossipRateLimit = limit }
         case "peers-dir":
             if value == .null { peersDir = nil; return }
             let d = try text()
@@ -151,7 +165,7 @@ extension NodeConfig {
     public static let keys = ["name", "listen", "paginate-export", "request-timeout", "publish-new-clients",
                               "publish-revoked-clients", "max-body-bytes", "poll-interval", "upstream-timeout",
                               "upstream-max-response-bytes", "attestation-interval", "gossip-interval", "gossip-fanout",
-                              "peers-dir"]
+                              "peers-dir", "publish-rate-limit", "gossip-rate-limit"]
 
     /// The config file form of this configuration.
     public var json: JSONValue {
@@ -170,6 +184,15 @@ extension NodeConfig {
             JSONMember("gossip-interval", .string("\(gossipInterval)s")),
             JSONMember("gossip-fanout", .int(gossipFanout)),
             JSONMember("peers-dir", peersDir.map { .string($0) } ?? .null),
+            JSONMember("publish-rate-limit", publishRateLimit.map { .number(Self.number($0)) } ?? .null),
+            JSONMember("gossip-rate-limit", gossipRateLimit.map { .number(Self.number($0)) } ?? .null),
         ])
+    }
+}
+
+extension NodeConfig {
+    /// A rate as JSON number text ("5", "0.5").
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

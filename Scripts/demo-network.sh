@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Demo of the witness network on loopback, with the real binary only (about a minute):
+#   two upstream Chronicles (our node in ledger mode), three witnesses peered with each other;
+#   upstream A is forked: one key, two histories, shown to different witnesses (a split view);
+#   upstream B keeps growing but an old copy of it keeps answering witness 3 (a freeze).
+#   Every witness ends up holding both proofs; a client check fails before the witnesses have
+#   cosigned, passes on the quorum's head, and refuses an old head as a denial of update.
+# Everything stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Scripts/setup.sh
+swift build --product chronicle-witness >/dev/null
+BIN="$(swift build --show-bin-path)/chronicle-witness"
+WORK="$(mktemp -d)"
+PIDS=()
+trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+START=$SECONDS
+
+serve() { # serve DIR [flags...] -> sets PID and URL (the API base, …/chronicle)
+    local dir=$1; shift
+    "$BIN" serve --dir "$dir" "$@" > "$dir.out" 2> "$dir.err" &
+    PID=$!
+    PIDS+=("$PID")
+    for _ in $(seq 1 200); do grep -q "listening on" "$dir.out" 2>/dev/null && break; sleep 0.05; done
+    URL=$(sed -n 's/^listening on //p' "$dir.out")
+    [ -n "$URL" ] || { echo "$dir did not start:"; cat "$dir.err"; exit 1; }
+}
+stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
+wait_for() { # wait_for SECONDS COMMAND... : polls until the command succeeds
+    local deadline=$((SECONDS + $1)); shift
+    until "$@" >/dev/null 2>&1; do
+        if ((SECONDS > deadline)); then echo "timed out waiting for: $*"; exit 1; fi
+        sleep 0.3
+    done
+}
+field() { sed -n "s/^$1: //p" "$2"; }
+listen_of() { local u=${1#http://}; echo "${u%/chronicle}"; }
+
+echo "== two upstream Chronicles, A and B, with one publishing client each"
+"$BIN" keygen > "$WORK/client.txt"
+field "secret key" "$WORK/client.txt" | tr -d '\n' > "$WORK/client.key"; chmod 600 "$WORK/client.key"
+CLIENT_PK=$(field "public key" "$WORK/client.txt")
+for u in a b; do
+    "$BIN" init --dir "$WORK/$u" --name "upstream-$u.localhost" --listen 127.0.0.1:0 > "$WORK/$u.txt"
+    "$BIN" client add --dir "$WORK/$u" --public-key "$CLIENT_PK" > "$WORK/$u.client"
+done
+A_PK=$(field "public key" "$WORK/a.txt"); B_PK=$(field "public key" "$WORK/b.txt")
+serve "$WORK/a"; A_URL=$URL; A_PID=$PID
+serve "$WORK/b"; B_URL=$URL; B_PID=$PID
+publish() { # publish URL DIR BODY
+    "$BIN" publish --url "$1" --client-id "$(cat "$2.client")" --secret-key "$WORK/client.key" --body "$3" >/dev/null
+}
+for i in 1 2 3; do publish "$A_URL" "$WORK/a" "a: release $i"; publish "$B_URL" "$WORK/b" "b: release $i"; done
+
+echo "== snapshots: A at size 3 (it will fork) and B at size 3 (it will answer one witness only)"
+for u in a b; do
+    PID_VAR=${u^^}_PID; stop "${!PID_VAR}"
+    cp -r "$WORK/$u" "$WORK/$u-copy"; cp "$WORK/$u.client" "$WORK/$u-copy.client"
+done
+serve "$WORK/a" --listen "$(listen_of "$A_URL")"; A_PID=$PID
+serve "$WORK/b" --listen "$(listen_of "$B_URL")"; B_PID=$PID
+serve "$WORK/a-copy"; A2_URL=$URL        # same key as A, serving a different history from now on
+serve "$WORK/b-copy"; B_STALE_URL=$URL   # same key as B, never updated again
+for i in 4 5 6; do
+    publish "$A_URL" "$WORK/a" "a: release $i"
+    publish "$A2_URL" "$WORK/a-copy" "a: release $i (rewritten)"
+    publish "$B_URL" "$WORK/b" "b: release $i"
+done
+A_ORIGIN=upstream-a.localhost/chronicle; B_ORIGIN=upstream-b.localhost/chronicle
+
+echo "== three witnesses: w1 and w2 see A's history, w3 its rewrite"
+for w in w1 w2 w3; do
+    "$BIN" init --dir "$WORK/$w" --name "$w.localhost" --listen 127.0.0.1:0 > "$WORK/$w.txt"
+done
+"$BIN" upstream add --dir "$WORK/w1" --origin $A_ORIGIN --url "$A_URL" --public-key "$A_PK" >/dev/null
+"$BIN" upstream add --dir "$WORK/w2" --origin $A_ORIGIN --url "$A_URL" --public-key "$A_PK" >/dev/null
+"$BIN" upstream add --dir "$WORK/w3" --origin $A_ORIGIN --url "$A2_URL" --public-key "$A_PK" >/dev/null
+
+echo "== a client policy: 2 of the 3 witnesses"
+declare -A W_URL
+for w in w1 w2 w3; do
+    serve "$WORK/$w" --poll-interval 2s --gossip-interval 1s --log-level warning
+    W_URL[$w]=${URL%/chronicle}
+done
+{
+    for w in w1 w2 w3; do echo "witness $w $(field "witness vkey" "$WORK/$w.txt") ${W_URL[$w]}"; done
+    echo "group witnesses 2 w1 w2 w3"
+    echo "quorum witnesses"
+} > "$WORK/policy.txt"
+cat "$WORK/policy.txt"
+
+echo "== check B before any witness watches it: refused, no quorum"
+if "$BIN" check --policy "$WORK/policy.txt" --origin $B_ORIGIN --max-age 1m; then echo "unexpected success"; exit 1; fi
+
+echo "== the witnesses watch B (running nodes pick it up): w1 and w2 at B, w3 at B's stale copy"
+"$BIN" upstream add --dir "$WORK/w1" --origin $B_ORIGIN --url "$B_URL" --public-key "$B_PK" >/dev/null
+"$BIN" upstream add --dir "$WORK/w2" --origin $B_ORIGIN --url "$B_URL" --public-key "$B_PK" >/dev/null
+"$BIN" upstream add --dir "$WORK/w3" --origin $B_ORIGIN --url "$B_STALE_URL" --public-key "$B_PK" >/dev/null
+
+echo "== the witnesses peer with each other and gossip every second"
+for w in w1 w2 w3; do
+    for p in w1 w2 w3; do
+        [ "$w" = "$p" ] && continue
+        "$BIN" peer add --dir "$WORK/$w" --vkey "$(field "witness vkey" "$WORK/$p.txt")" --url "${W_URL[$p]}" --operator "demo $p" >/dev/null
+    done
+done
+has_evidence() { "$BIN" evidence list --dir "$WORK/$1" | grep -q "$2"; }
+for w in w1 w2 w3; do wait_for 60 has_evidence "$w" fork; done
+for w in w1 w2 w3; do wait_for 60 has_evidence "$w" freeze; done
+
+echo "== the evidence each witness holds (id, kind, origin, detected)"
+for w in w1 w2 w3; do echo "-- $w"; "$BIN" evidence list --dir "$WORK/$w"; done
+FORK=$("$BIN" evidence list --dir "$WORK/w1" | grep fork | head -1 | cut -f1)
+"$BIN" evidence show --dir "$WORK/w1" "$FORK" > "$WORK/fork.json"
+"$BIN" evidence verify "$WORK/fork.json"
+FREEZE=$("$BIN" evidence list --dir "$WORK/w2" | grep freeze | head -1 | cut -f1)
+"$BIN" evidence show --dir "$WORK/w2" "$FREEZE" > "$WORK/freeze.json"
+"$BIN" evidence verify "$WORK/freeze.json"
+
+echo "== status of w3 (shown the rewrite of A and the stale copy of B)"
+"$BIN" status --dir "$WORK/w3" | grep -E '^\S|state|size' || true
+curl -s "${W_URL[w3]}/" | grep -c '<tr>' >/dev/null && echo "status page: ${W_URL[w3]}/"
+
+echo "== the client check of B now passes on the quorum's head"
+B_HEAD=$(curl -s "${W_URL[w1]}/$(printf %s $B_ORIGIN | sha256sum | cut -d' ' -f1)/checkpoint" | sed -n '2p;3p' | paste -sd:)
+"$BIN" check --policy "$WORK/policy.txt" --origin $B_ORIGIN --max-age 1m
+"$BIN" check --policy "$WORK/policy.txt" --origin $B_ORIGIN --max-age 1m --head "$B_HEAD"
+echo "== the head B's stale copy shows w3 is refused: a denial of update"
+OLD_HEAD=$(curl -s "${W_URL[w3]}/$(printf %s $B_ORIGIN | sha256sum | cut -d' ' -f1)/checkpoint" | sed -n '2p;3p' | paste -sd:)
+set +e
+"$BIN" check --policy "$WORK/policy.txt" --origin $B_ORIGIN --max-age 1m --head "$OLD_HEAD"
+CODE=$?
+set -e
+[ "$CODE" -eq 3 ] || { echo "expected exit 3 (denial of update), got $CODE"; exit 1; }
+echo "== done in $((SECONDS - START)) s"
