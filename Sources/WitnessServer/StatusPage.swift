@@ -37,7 +37,10 @@ extension WitnessAPI {
     }
 
     func summary(now: Timestamp) throws -> String {
-        """
+        let refusal = try database.nodeState()?.refusal.map {
+            "<p class=bad>Cosigning refused: \($0.htmlEscaped). Run <code>chronicle-witness rotate-key</code> once the cause is understood.</p>\n"
+        } ?? ""
+        return refusal + """
         <table>
         <tr><th>Witness vkey</th><td><code>\(vkey.description.htmlEscaped)</code></td></tr>
         <tr><th>Ledger public key</th><td><code>\(service.key.publicKey.base64url)</code></td></tr>

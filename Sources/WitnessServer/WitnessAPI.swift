@@ -77,12 +77,7 @@ public struct WitnessAPI: Sendable {
     // MARK: - Reads
 
     func upstreams() throws -> APIResponse {
-        let statuses = try UpstreamStatus.all(in: database, now: service.clock.now(), pollInterval: service.config.pollInterval)
-        return json(.object([
-            JSONMember("witness", .string(vkey.description)),
-            JSONMember("time", .string(service.clock.now().rfc3339)),
-            JSONMember("upstreams", .array(statuses.map(\.json))),
-        ]))
+        json(try UpstreamStatus.document(in: database, vkey: vkey, now: service.clock.now(), pollInterval: service.config.pollInterval))
     }
 
     /// SPEC: witness-protocol §7 — the newest checkpoint with this witness's and the peers'

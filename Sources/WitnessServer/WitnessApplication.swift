@@ -101,10 +101,10 @@ struct ChronicleResponder: HTTPResponder {
 
 /// Builds a whole node's HTTP application: its Chronicle API, its witness API and every
 /// background service of `node` (poller, cross-signer, gossip) in one `ServiceGroup`.
-public func buildApplication(node: NodeRuntime, host: String, port: Int, logger: Logger,
+public func buildApplication(node: NodeRuntime, host: String, port: Int, additionalServices: [any Service] = [], logger: Logger,
                              onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
     buildApplication(api: ChronicleAPI(service: node.ledger), witness: WitnessAPI(service: node.ledger, gossip: node.gossip),
-                     host: host, port: port, services: node.services, logger: logger, onServerRunning: onServerRunning)
+                     host: host, port: port, services: node.services + additionalServices, logger: logger, onServerRunning: onServerRunning)
 }
 
 /// Builds the node's HTTP application: the Chronicle API plus any background services.

@@ -186,6 +186,18 @@ enum Migrations {
                 CREATE INDEX peer_cosignature_checkpoint ON peer_cosignature(origin, size, root);
                 """)
         }
+        // Issue 5: the state epoch, bound to the node key (see WitnessDatabase+NodeState).
+        migrator.registerMigration("v4-node-state") { db in
+            try db.execute(sql: """
+                CREATE TABLE node_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    epoch TEXT NOT NULL,
+                    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+                    cosign_count INTEGER NOT NULL DEFAULT 0 CHECK (cosign_count >= 0),
+                    refusal TEXT
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -12,6 +12,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case upstreamMoved(origin: String, expected: Int, found: Int)
     /// A checkpoint to cosign names a root that is not the verified currhash at its size.
     case unverifiedCheckpoint(origin: String, size: Int)
+    /// Cosigning is refused until the key is rotated (the state epoch check failed).
+    case cosigningRefused(String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(origin): the verified chain is at size \(found), not \(expected); another poll advanced it, nothing was written"
         case .unverifiedCheckpoint(let origin, let size):
             return "\(origin): refusing to cosign size \(size): its root is not the verified currhash at that position"
+        case .cosigningRefused(let reason):
+            return "cosigning is refused: \(reason); run `chronicle-witness rotate-key` once the cause is understood"
         }
     }
 }

@@ -92,6 +92,13 @@ extension WitnessDatabase {
                 storedCurrhashAtProposedSize: try Self.currhash(db, upstream: id, position: proposed.size))
             let head: [any DatabaseValueConvertible & Sendable]? = headBody.map { [Data($0.body), $0.signature, $0.fetched.seconds] }
             switch decision {
+            case .advance, .unchanged:
+                // SPEC: issue 5 — the state epoch gate and count sit in the same transaction as the head.
+                try Self.countCosignature(db)
+            case .stale, .inconsistent:
+                break
+            }
+            switch decision {
             case .advance:
                 try db.execute(sql: """
                     UPDATE upstream SET cosigned_size = ?, cosigned_root = ?, cosigned_note = ?, cosigned_time = ?, last_advance = ?

@@ -21,7 +21,8 @@ struct InitCommand: AsyncParsableCommand {
         try config.apply(key: "listen", value: .string(listen), source: "--listen")
         let dir = DataDirectory(path: directory.dir)
         let key = try dir.initialize(config: config)
-        _ = try dir.openDatabase()
+        // The state epoch starts with the key (state-epoch.json beside it, the same in the database).
+        try await StateEpoch.reconcile(dir, database: try dir.openDatabase(), key: key)
         print("data directory: \(dir.path)")
         print("public key: \(key.publicKey.base64url)")
         print("witness vkey: \(VerifierKey(name: config.name, publicKey: key.publicKey))")

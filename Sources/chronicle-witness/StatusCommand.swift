@@ -17,11 +17,16 @@ struct StatusCommand: ParsableCommand {
         let database = try dir.openDatabase()
         let now = SystemWallClock().now()
         let statuses = try UpstreamStatus.all(in: database, now: now, pollInterval: config.pollInterval)
+        let vkey = VerifierKey(name: config.name, publicKey: try dir.loadKey().publicKey)
         if json {
-            print(PHPJSON.prettyString(.array(statuses.map(\.json))))
+            print(PHPJSON.prettyString(try UpstreamStatus.document(in: database, vkey: vkey, now: now, pollInterval: config.pollInterval)))
             return
         }
-        print("witness \(config.name), ledger size \(try database.ledgerSize()), \(statuses.count) upstream(s)")
+        print("witness \(config.name), ledger size \(try database.ledgerSize()), \(statuses.count) upstream(s), \(try database.peers().count) peer(s)")
+        if let refusal = try database.nodeState()?.refusal {
+            print("COSIGNING REFUSED: \(refusal)")
+            print("  (run `chronicle-witness rotate-key` once the cause is understood)")
+        }
         for status in statuses {
             let u = status.upstream
             func ago(_ t: Timestamp?) -> String { t.map { "\($0.rfc3339) (\(now.seconds - $0.seconds)s ago)" } ?? "never" }

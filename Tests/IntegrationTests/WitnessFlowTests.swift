@@ -9,11 +9,11 @@ extension CLIIntegration {
     /// upstream rewound to a backup and publishing another history under the same key).
     @Suite("witnessing an upstream with the real binary")
     struct WitnessFlowTests {
-        /// `status --json` of the witness: the first upstream's JSON object.
+        /// `status --json` of the witness (what GET /witness/v1/upstreams serves): the first upstream.
         func upstreamStatus(_ witnessDir: String, _ temp: TempDirectory) async throws -> JSONValue? {
             let result = try await runCLI(["status", "--dir", witnessDir, "--json"], logsIn: temp)
             guard result.succeeded else { throw HarnessError("status failed: \(result)") }
-            return try parseJSON(result.stdout).arrayValue?.first
+            return try parseJSON(result.stdout)["upstreams"]?.arrayValue?.first
         }
 
         /// Polls `condition` on the witness's status until it holds or the deadline passes.

@@ -11,6 +11,7 @@ extension Gossip {
         }
         let now = clock.now()
         for checked in message.heads {
+            if let own = checked.own { try await checkOwnCosignature(own, on: checked.head, upstream: checked.upstream) }
             guard let upstream = checked.upstream else { continue }
             let checkpoint = checked.head.cosigned.checkpoint
             let verdict = try compare(checkpoint, with: upstream)
@@ -86,5 +87,33 @@ extension Gossip {
             return
         }
         try await storeEvidence(evidence)
+    }
+
+    /// A peer shows this node's own cosignature. Served cosignatures come from committed state,
+    /// so one newer than that state (a later time, a larger or different checkpoint, an origin the
+    /// database does not know) means the database was restored from an old backup or lost, or the
+    /// key is used elsewhere: cosigning stops until `rotate-key` (issue 5: state safety).
+    func checkOwnCosignature(_ own: Cosignature, on head: GossipHead, upstream: UpstreamRecord?) async throws {
+        let checkpoint = head.cosigned.checkpoint
+        let stored = upstream?.cosigned
+        var problem: String?
+        if let stored {
+            if Int64(own.time) > stored.time {
+                problem = "its cosignature of \(checkpoint) at time \(own.time) is newer than this node's last (\(stored.time))"
+            } else if checkpoint.size > stored.checkpoint.size {
+                problem = "its cosignature of size \(checkpoint.size) is beyond this node's cosigned size \(stored.checkpoint.size)"
+            } else if checkpoint.size == stored.checkpoint.size, checkpoint.root != stored.checkpoint.root {
+                problem = "its cosignature of \(checkpoint) differs from this node's at the same size"
+            }
+        } else {
+            problem = "its cosignature of \(checkpoint) is for a head this node's database never cosigned"
+        }
+        guard let problem else { return }
+        let reason = "a peer holds this node's own cosignature that its state does not explain (\(problem)): "
+            + "the database was restored from an old backup or lost, or the key is used by another node"
+        if try database.nodeState()?.refusal == nil {
+            logger.critical("cosigning refused: \(reason)", metadata: ["origin": "\(checkpoint.origin)"])
+        }
+        try await database.refuseCosigning(reason)
     }
 }

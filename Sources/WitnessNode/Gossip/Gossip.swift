@@ -107,6 +107,8 @@ public struct Gossip: Sendable {
         var upstream: UpstreamRecord?
         /// Valid cosignatures by trusted peers.
         var counted: [(VerifierKey, Cosignature)]
+        /// This node's own valid cosignature in the note, if any (a state check: see `apply`).
+        var own: Cosignature?
     }
 
     /// A message that passed every check.
@@ -138,7 +140,7 @@ public struct Gossip: Sendable {
             var upstream = upstreams[head.origin]
             if upstream?.publicKey != head.upstreamKey { upstream = nil }
             let counted = valid.filter { trusted.contains($0.key) }.map { ($0.key, $0.value) }
-            heads.append(CheckedHead(head: head, upstream: upstream, counted: counted))
+            heads.append(CheckedHead(head: head, upstream: upstream, counted: counted, own: valid[vkey]))
         }
         var evidence: [Evidence] = []
         var seen = Set<String>()

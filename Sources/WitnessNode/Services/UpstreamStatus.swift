@@ -71,3 +71,22 @@ public struct UpstreamStatus: Sendable, Equatable {
         ])
     }
 }
+
+extension UpstreamStatus {
+    /// What `GET /witness/v1/upstreams` and `status --json` print: the witness, the time, whether
+    /// it may cosign (the state epoch), and every upstream's status.
+    public static func document(in database: WitnessDatabase, vkey: VerifierKey, now: Timestamp, pollInterval: Int64) throws -> JSONValue {
+        let statuses = try all(in: database, now: now, pollInterval: pollInterval)
+        let state = try database.nodeState()
+        return .object([
+            JSONMember("witness", .string(vkey.description)),
+            JSONMember("time", .string(now.rfc3339)),
+            JSONMember("cosigning", .object([
+                JSONMember("refused", .optionalString(state?.refusal)),
+                JSONMember("epoch", .optionalString(state?.epoch)),
+                JSONMember("cosignatures", .int(state?.cosignCount ?? 0)),
+            ])),
+            JSONMember("upstreams", .array(statuses.map(\.json))),
+        ])
+    }
+}
