@@ -70,6 +70,7 @@ struct FreshnessHeadTests {
         // The same minority alone cannot raise a split view against the head either.
         let attested = World.decide(Self.atFiftySeven, attestations: [World.attest(3, 41, fork: 1)], head: World.checkpoint(41))
         #expect(attested.exitCode == 3)
+        #expect(attested.report.remarks.contains { $0.contains("but w3 hold another root at that size") })
     }
 
     @Test func twoInconsistentQuorumsAreASplitViewEvenWithoutAHead() {

@@ -142,9 +142,11 @@ struct WitnessViews {
     /// Whether the witnesses place the shown `head` on their chain.
     func headRemark(_ head: Checkpoint) -> String {
         let attesting = all.filter { $0.equivocatedAt == nil && $0.chain[head.size] == head.root }.map(\.witness.name)
+        let against = contradictions(of: head).compactMap { c in all.first { $0.witness.vkey == c.witness }?.witness.name }
+        let dissent = against.isEmpty ? "" : "; but \(against.joined(separator: ", ")) hold another root at that size"
         if attesting.isEmpty {
-            return "no witness said whether the shown head (size \(head.size)) lies on the quorum's chain"
+            return "no witness said whether the shown head (size \(head.size)) lies on the quorum's chain" + dissent
         }
-        return "the shown head (size \(head.size)) lies on the witnesses' chain (\(attesting.joined(separator: ", ")) hold its root at that size): it is old, not forged"
+        return "the shown head (size \(head.size)) lies on the witnesses' chain (\(attesting.joined(separator: ", ")) hold its root at that size): it is old, not forged" + dissent
     }
 }
