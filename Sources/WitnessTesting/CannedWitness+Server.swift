@@ -6,14 +6,18 @@ import ServiceLifecycle
 import Synchronization
 import WitnessCore
 
-/// Serves a `CannedWitness` over real HTTP/1.1 (its `hang` delays the status line).
+/// Serves a `CannedWitness` over real HTTP/1.1 (its `hang` delays the status line until released).
 struct CannedWitnessResponder: HTTPResponder {
     typealias Context = BasicRequestContext
     let witness: CannedWitness
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let answer = witness.respond(path: request.uri.path, query: request.uri.query)
-        if let delay = answer.delay { try? await Task.sleep(for: delay) }
+        if let delay = answer.delay {
+            // Hang until the delay passes or the test switches the behaviour back (so shutdown is quick).
+            let deadline = ContinuousClock.now + delay
+            while witness.isHanging, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        }
         var fields = HTTPFields()
         fields[.contentType] = "application/json"
         for signature in answer.signatures {

@@ -12,7 +12,7 @@ package final class CannedWitness: Sendable {
     package enum Behaviour: Sendable, Equatable {
         /// Answers as a witness does.
         case answer
-        /// Waits this long before answering (a hanging witness).
+        /// Waits this long before answering, or until the behaviour changes (a hanging witness).
         case hang(Duration)
         /// Signs bodies with another key.
         case wrongBodySignature
@@ -75,8 +75,13 @@ package final class CannedWitness: Sendable {
         state.withLock { $0.chains[Self.hex(origin)] = Chain(origin: origin, roots: roots, verifiedSize: verifiedSize) }
     }
 
-    /// Sets how the fake answers from now on.
+    /// Sets how the fake answers from now on (leaving `hang` releases requests already hanging).
     package func set(_ behaviour: Behaviour) { state.withLock { $0.behaviour = behaviour } }
+
+    /// Whether the fake is set to hang.
+    package var isHanging: Bool {
+        state.withLock { if case .hang = $0.behaviour { true } else { false } }
+    }
 
     /// Every path and query requested so far, in order.
     package var requests: [String] { state.withLock { $0.requests } }

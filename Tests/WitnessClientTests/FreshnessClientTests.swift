@@ -74,11 +74,13 @@ struct FreshnessClientTests {
     @Test func anUnreachableAndAHangingWitnessDoNotBlockTheOthers() async throws {
         let ws = Net.witnesses(4)
         for w in ws { Net.hold(w, size: 57) }
-        ws[3].set(.hang(.seconds(3)))
+        ws[3].set(.hang(.seconds(600)))
         try await withCannedWitnesses(ws) { urls in
-            // Port 9 (discard) on 127.0.0.1 has no listener: connection refused.
+            defer { ws[3].set(.answer) }
+            // Port 9 (discard) on 127.0.0.1 has no listener: connection refused. The timeout leaves
+            // room for the scheduling stalls of a loaded 2-core machine running every suite at once.
             let policy = Net.policy(ws, [urls[0], urls[1], "http://127.0.0.1:9", urls[3]], "group core 2 w1 w2 w3 w4\nquorum core")
-            let check = await Net.check(policy, timeout: .seconds(1))
+            let check = await Net.check(policy, timeout: .seconds(5))
             #expect(check.verdict == .accepted(check.verdict.report))
             #expect(check.verdict.report.counted.map(\.name) == ["w1", "w2"])
             // AsyncHTTPClient retries a refused connection until the deadline, then reports the connect error.
@@ -88,7 +90,7 @@ struct FreshnessClientTests {
             }
             guard case .failure(.timeout) = check.answers[3].result else { Issue.record("w4: \(check.answers[3].result)"); return }
             guard case .notCounted(.unreachable(let why)) = Net.status(check, 4) else { Issue.record("w4 standing"); return }
-            #expect(why.contains("within 1s"))
+            #expect(why.contains("within 5s"))
             #expect(Net.status(check, 3) == .notCounted(.unreachable(refused.description)))
         }
     }
