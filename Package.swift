@@ -92,7 +92,15 @@ let package = Package(
         ),
         .target(
             name: "WitnessTesting",
-            dependencies: ["WitnessCore", "WitnessStore", "WitnessNode"],
+            dependencies: [
+                "WitnessCore", "WitnessStore", "WitnessNode",
+                // CannedWitness serves its fake witness answers over real HTTP.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Sources/WitnessTesting",
             swiftSettings: strict
         ),
@@ -121,6 +129,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WitnessClientTests",
+            dependencies: ["WitnessCore", "WitnessClient", "WitnessTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct ChronicleWitness: AsyncParsableCommand {
@@ -9,9 +10,28 @@ struct ChronicleWitness: AsyncParsableCommand {
             InitCommand.self, ServeCommand.self, ClientCommand.self, KeygenCommand.self,
             PublishCommand.self, VerifyChainCommand.self,
             UpstreamCommand.self, StatusCommand.self, EvidenceCommand.self,
-            CrossSignCommand.self, MirrorCommand.self, PeerCommand.self, RotateKeyCommand.self,
+            CrossSignCommand.self, MirrorCommand.self, PeerCommand.self, RotateKeyCommand.self, CheckCommand.self,
         ]
     )
+
+    /// ArgumentParser's entry point, except that `check` exits 2 on bad usage (docs/witness-api.md),
+    /// not 64, so scripts can tell "bad call" from the verdicts 1, 3 and 4.
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if CheckCommand.isInvoked(by: CommandLine.arguments), exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(CheckCommand.usageExitCode)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// `--dir DIR`, shared by every subcommand that touches a node.

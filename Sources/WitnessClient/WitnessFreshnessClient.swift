@@ -1,0 +1,148 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import WitnessCore
+
+/// Asks witnesses for their freshness answers and positions (docs/witness-api.md), and applies a
+/// client policy to what they say (`check`, in `WitnessFreshnessClient+Check.swift`).
+///
+/// Every request has a total timeout and a response cap, and every JSON body is verified under
+/// the witness's vkey before it is parsed, so one slow, flooding or lying witness costs at most
+/// one timeout and can never add a cosignature that does not verify.
+public struct WitnessFreshnessClient: Sendable {
+    /// Total time allowed for one request, headers and body.
+    public var timeout: Duration
+    /// Largest response body accepted.
+    public var maxResponseBytes: Int
+    /// Most signature lines accepted in one note (witness-protocol §5 uses 16).
+    public var maxSignatureLines: Int
+    private let http: HTTPClient
+
+    /// Makes a client; `http` defaults to the process-wide shared client.
+    public init(http: HTTPClient = .shared, timeout: Duration = .seconds(10), maxResponseBytes: Int = 1 << 20,
+                maxSignatureLines: Int = 16) {
+        self.http = http
+        self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
+        self.maxSignatureLines = maxSignatureLines
+    }
+
+    /// One witness's `GET /witness/v1/freshness/<hex>` answer (witness-protocol §7).
+    public struct FreshnessAnswer: Sendable, Equatable {
+        /// The origin (equal to the one asked for).
+        public var origin: String
+        /// The newest cosigned checkpoint, with this witness's and its peers' lines.
+        public var cosigned: CosignedCheckpoint
+        /// The witness's own view of its age; informative only (the client trusts cosignature times).
+        public var ageSeconds: Int?
+        /// `fresh`, `stale`, `split-view` or `frozen`, as the witness sees it.
+        public var status: String?
+        /// Ids of open evidence for this origin.
+        public var evidence: [String]
+    }
+
+    /// The lowercase hex SHA-256 of `origin`, as the witness paths spell it.
+    public static func originHex(_ origin: String) -> String { SHA256.hash(Array(origin.utf8)).hexString }
+
+    /// GETs `<url>/witness/v1/freshness/<hex>` from `witness` and parses the signed answer.
+    public func freshness(from witness: PolicyWitness, origin: String) async throws(WitnessClientError) -> FreshnessAnswer {
+        let url = try Self.base(of: witness) + "/witness/v1/freshness/" + Self.originHex(origin)
+        let json = try await signedJSON(url, key: witness.vkey.publicKey)
+        let served = json["origin"]?.stringValue
+        guard let served else { throw .malformedResponse(url: url, reason: "no \"origin\" string") }
+        guard served == origin else { throw .originMismatch(url: url, expected: origin, served: served) }
+        guard let text = json["cosigned"]?.stringValue else { throw .malformedResponse(url: url, reason: "no \"cosigned\" string") }
+        let cosigned: CosignedCheckpoint
+        do { cosigned = try CosignedCheckpoint(parsing: text, maxLines: maxSignatureLines) } catch { throw .badNote(url: url, error) }
+        guard cosigned.checkpoint.origin == origin else {
+            throw .originMismatch(url: url, expected: origin, served: cosigned.checkpoint.origin)
+        }
+        let evidence = json["evidence"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return FreshnessAnswer(origin: served, cosigned: cosigned, ageSeconds: json["age_seconds"]?.intValue,
+                               status: json["status"]?.stringValue, evidence: evidence)
+    }
+
+    /// GETs `<url>/witness/v1/position/<hex>/<size>?material=0` and returns the root the witness's
+    /// verified chain holds at `size`, once its signature verified under the witness's vkey.
+    public func position(from witness: PolicyWitness, origin: String, size: Int) async throws(WitnessClientError) -> AttestedRoot {
+        let url = try Self.base(of: witness) + "/witness/v1/position/\(Self.originHex(origin))/\(size)?material=0"
+        let json = try await signedJSON(url, key: witness.vkey.publicKey)
+        let answer: PositionAttestation
+        do { answer = try PositionAttestation(json: json) } catch { throw .malformedResponse(url: url, reason: error.description) }
+        guard answer.origin == origin else { throw .originMismatch(url: url, expected: origin, served: answer.origin) }
+        guard answer.size == size else {
+            throw .malformedResponse(url: url, reason: "\"size\" is not the \(size) asked for")
+        }
+        let root = answer.root
+        return AttestedRoot(witness: witness.vkey, origin: origin, size: size, root: root)
+    }
+
+    private static func base(of witness: PolicyWitness) throws(WitnessClientError) -> String {
+        guard var url = witness.url else { throw .badURL("(no URL for \(witness.name) in the policy)") }
+        while url.hasSuffix("/") { url.removeLast() }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw .badURL(url) }
+        return url
+    }
+
+    /// GETs `url`, checks the status and the body signature, then parses the JSON object.
+    private func signedJSON(_ url: String, key: Ed25519PublicKey) async throws(WitnessClientError) -> JSONValue {
+        let (status, headers, body) = try await get(url)
+        guard (200..<300).contains(status) else {
+            let message = (try? JSONParser.parse(body))?["error"]?.stringValue ?? "no error message"
+            throw .refused(url: url, status: status, message: message)
+        }
+        // docs/witness-api.md: every JSON body under /witness/v1/ is signed with the node key.
+        guard Sapient.verify(body, headerValues: headers[Sapient.signatureHeader], key: key) else {
+            throw .badResponseSignature(url: url)
+        }
+        let json: JSONValue
+        do { json = try JSONParser.parse(body) } catch { throw .malformedResponse(url: url, reason: error.description) }
+        guard json.objectMembers != nil else { throw .malformedResponse(url: url, reason: "not a JSON object") }
+        return json
+    }
+
+    /// One GET that finishes, body included, within `timeout`, or fails.
+    private func get(_ url: String) async throws(WitnessClientError) -> (Int, HTTPHeaders, [UInt8]) {
+        let (http, timeout, limit) = (self.http, self.timeout, maxResponseBytes)
+        typealias Outcome = Result<(Int, HTTPHeaders, [UInt8]), WitnessClientError>
+        let outcome: Outcome = await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask {
+                do {
+                    let response = try await http.execute(HTTPClientRequest(url: url), timeout: .nanoseconds(timeout.wholeNanoseconds))
+                    let body = try await response.body.collect(upTo: limit)
+                    return .success((Int(response.status.code), response.headers, Array(body.readableBytesView)))
+                } catch is NIOTooManyBytesError {
+                    return .failure(.responseTooLarge(url: url, limit: limit))
+                } catch {
+                    if Task.isCancelled { return nil }
+                    if let e = error as? HTTPClientError, e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout {
+                        return .failure(.timeout(url: url, seconds: Int(timeout.components.seconds)))
+                    }
+                    return .failure(.transport(url: url, reason: "\(error)"))
+                }
+            }
+            group.addTask {
+                // A witness that trickles its body cannot hold the check beyond the timeout. The
+                // margin lets AsyncHTTPClient's own deadline report first, with the last connect error.
+                do { try await Task.sleep(for: timeout + .milliseconds(250)) } catch { return nil }
+                return .failure(.timeout(url: url, seconds: Int(timeout.components.seconds)))
+            }
+            defer { group.cancelAll() }
+            while let next = await group.next() {
+                if let next { return next }
+                if Task.isCancelled { break }
+            }
+            return .failure(.transport(url: url, reason: "cancelled"))
+        }
+        return try outcome.get()
+    }
+}
+
+extension Duration {
+    /// The duration in nanoseconds, saturating.
+    var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : whole + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import WitnessClient
+import WitnessCore
+
+/// `chronicle-witness check`: does a fresh quorum of the policy's witnesses vouch for a head?
+///
+/// SPEC: witness-protocol §7 and docs/witness-api.md — exit 0 accepted, 1 no quorum, 2 bad usage
+/// or policy, 3 denial of update, 4 split view.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check that a fresh quorum of witnesses vouches for a Chronicle's head.",
+        discussion: """
+            Asks every witness of the policy for its freshness answer, checks every cosignature, \
+            and accepts the newest head that a quorum cosigned within --max-age. With --head, \
+            checks the head you were shown instead. Exit status: 0 accepted, 1 no quorum, \
+            2 bad usage or policy, 3 denial of update (the witnesses hold a newer head), \
+            4 split view (your head is not on the witnesses' chain).
+            """)
+
+    /// The exit status for bad usage or a bad policy (ArgumentParser's own is 64).
+    static let usageExitCode: Int32 = 2
+
+    @Option(help: "The policy file (C2SP tlog-policy text: witness, group, quorum lines; see docs/witness-api.md).")
+    var policy: String
+    @Option(parsing: .unconditional, help: "The Chronicle's origin, e.g. chronicle.example.org/chronicle.")
+    var origin: String
+    @Option(help: "The oldest cosignature that counts (default: 2 × the 15-minute poll interval).")
+    var maxAge: String = "30m"
+    @Option(parsing: .unconditional, help: "The head you were shown, SIZE:ROOT (ROOT in base64 or base64url).")
+    var head: String?
+    @Option(help: "Time allowed for each request to a witness.")
+    var timeout: String = "10s"
+
+    /// The validated inputs.
+    struct Setup {
+        var policy: WitnessPolicy
+        var maxAge: Int64
+        var head: Checkpoint?
+        var timeout: Duration
+    }
+
+    func run() async throws {
+        let setup: Setup
+        do { setup = try validated() } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(Self.usageExitCode)
+        }
+        let client = WitnessFreshnessClient(timeout: setup.timeout)
+        let result = await client.check(policy: setup.policy, origin: origin, maxAge: setup.maxAge, head: setup.head)
+        print(CheckReport(check: result, origin: origin, maxAge: setup.maxAge, head: setup.head).text, terminator: "")
+        if result.verdict.exitCode != 0 { throw ExitCode(result.verdict.exitCode) }
+    }
+
+    /// Reads the policy file and checks every flag; the error says which and why.
+    func validated() throws -> Setup {
+        guard let data = FileManager.default.contents(atPath: policy) else { throw CLIFailure("cannot read the policy file \(policy)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw CLIFailure("the policy file \(policy) is not UTF-8") }
+        let parsed: WitnessPolicy
+        do { parsed = try WitnessPolicy(parsing: text) } catch { throw CLIFailure("\(policy): \(error)") }
+        guard !origin.isEmpty, !origin.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else {
+            throw CLIFailure("--origin must be the Chronicle's origin, e.g. chronicle.example.org/chronicle")
+        }
+        guard let age = DurationText.seconds(maxAge), age > 0 else {
+            throw CLIFailure("--max-age \(maxAge) is not a positive duration such as 30m, 1h or 900")
+        }
+        guard let seconds = DurationText.seconds(timeout), seconds > 0 else {
+            throw CLIFailure("--timeout \(timeout) is not a positive duration such as 10s")
+        }
+        return Setup(policy: parsed, maxAge: age, head: try head.map(parseHead), timeout: .seconds(seconds))
+    }
+
+    /// `SIZE:ROOT`, the root in standard base64 as checkpoints write it, or Chronicle's base64url.
+    func parseHead(_ text: String) throws -> Checkpoint {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, let size = Int(parts[0]), size >= 0, String(size) == parts[0] else {
+            throw CLIFailure("--head \(text) is not SIZE:ROOT with SIZE a decimal number")
+        }
+        guard let root = Base64.decode(parts[1]).flatMap({ $0.count == 32 ? $0 : nil }) ?? Base64URL.decode(parts[1], length: 32) else {
+            throw CLIFailure("--head \(text): ROOT is not base64 or base64url of 32 bytes")
+        }
+        if size == 0, root != [UInt8](repeating: 0, count: 32) {
+            throw CLIFailure("--head \(text): the empty chain's root is 32 zero bytes")
+        }
+        return Checkpoint(origin: origin, size: size, root: root)
+    }
+
+    /// Whether `arguments` (argv) invoke this subcommand, for the exit status of usage errors.
+    static func isInvoked(by arguments: [String]) -> Bool {
+        arguments.dropFirst().first == configuration.commandName
+    }
+}
