@@ -45,6 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cosigning refused: \(refusal)")
             FileHandle.standardError.write(Data("warning: cosigning refused: \(refusal)\n".utf8))
         }
+        if let peersDir = config.peersDir {
+            let own = VerifierKey(name: config.name, publicKey: key.publicKey)
+            if let count = try await PeerDirectory.sync(peersDir, into: database, own: own, at: SystemWallClock().now()) {
+                logger.info("loaded \(count) peer(s) from \(peersDir)")
+            }
+        }
         let node = NodeRuntime(database: database, key: key, config: config, logger: logger)
         let recorder = StateEpochRecorder(dir: dir, database: database, logger: logger)
         let host = config.host
