@@ -13,7 +13,7 @@ swift build --product chronicle-witness >/dev/null
 BIN="$(swift build --show-bin-path)/chronicle-witness"
 WORK="$(mktemp -d)"
 PIDS=()
-trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 START=$SECONDS
 
 serve() { # serve DIR [flags...] -> sets PID and URL (the API base, …/chronicle)
@@ -34,7 +34,6 @@ wait_for() { # wait_for SECONDS COMMAND... : polls until the command succeeds
     done
 }
 field() { sed -n "s/^$1: //p" "$2"; }
-listen_of() { local u=${1#http://}; echo "${u%/chronicle}"; }
 
 echo "== two upstream Chronicles, A and B, with one publishing client each"
 "$BIN" keygen > "$WORK/client.txt"
@@ -48,7 +47,8 @@ A_PK=$(field "public key" "$WORK/a.txt"); B_PK=$(field "public key" "$WORK/b.txt
 serve "$WORK/a"; A_URL=$URL; A_PID=$PID
 serve "$WORK/b"; B_URL=$URL; B_PID=$PID
 publish() { # publish URL DIR BODY
-    "$BIN" publish --url "$1" --client-id "$(cat "$2.client")" --secret-key "$WORK/client.key" --body "$3" >/dev/null
+    local pk; pk=$(field "public key" "$WORK/$(basename "$2" | cut -c1).txt")
+    "$BIN" publish --url "$1" --client-id "$(cat "$2.client")" --secret-key "$WORK/client.key" --server-public-key "$pk" --body "$3" >/dev/null
 }
 for i in 1 2 3; do publish "$A_URL" "$WORK/a" "a: release $i"; publish "$B_URL" "$WORK/b" "b: release $i"; done
 
@@ -57,8 +57,8 @@ for u in a b; do
     PID_VAR=${u^^}_PID; stop "${!PID_VAR}"
     cp -r "$WORK/$u" "$WORK/$u-copy"; cp "$WORK/$u.client" "$WORK/$u-copy.client"
 done
-serve "$WORK/a" --listen "$(listen_of "$A_URL")"; A_PID=$PID
-serve "$WORK/b" --listen "$(listen_of "$B_URL")"; B_PID=$PID
+serve "$WORK/a"; A_URL=$URL; A_PID=$PID   # (new ports: no witness knows the old ones yet)
+serve "$WORK/b"; B_URL=$URL; B_PID=$PID
 serve "$WORK/a-copy"; A2_URL=$URL        # same key as A, serving a different history from now on
 serve "$WORK/b-copy"; B_STALE_URL=$URL   # same key as B, never updated again
 for i in 4 5 6; do
