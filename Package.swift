@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "WitnessCoreTests",
             dependencies: [
-                "WitnessCore", "WitnessTesting",
+                "WitnessCore", "WitnessNode", "WitnessTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

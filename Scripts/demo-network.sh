@@ -132,4 +132,10 @@ set +e
 CODE=$?
 set -e
 [ "$CODE" -eq 3 ] || { echo "expected exit 3 (denial of update), got $CODE"; exit 1; }
+echo "== a client pinning A's key refuses every head of A: the witnesses hold a proven fork"
+set +e
+"$BIN" check --policy "$WORK/policy.txt" --origin $A_ORIGIN --max-age 1m --upstream-key "$A_PK" | head -3
+CODE=${PIPESTATUS[0]}
+set -e
+[ "$CODE" -eq 4 ] || { echo "expected exit 4 (split view), got $CODE"; exit 1; }
 echo "== done in $((SECONDS - START)) s"

@@ -38,7 +38,9 @@ extension WitnessFreshnessClient {
     ///   - maxAge: the oldest cosignature that counts, in seconds.
     ///   - head: the head the client was shown, to check for denial of update and split view.
     ///   - now: read once, after the answers are in.
+    ///   - upstreamKey: the log's pinned key; evidence of a fork or rollback under it refuses every head.
     public func check(policy: WitnessPolicy, origin: String, maxAge: Int64, head: Checkpoint? = nil,
+                      upstreamKey: Ed25519PublicKey? = nil,
                       now: @Sendable () -> Timestamp = WitnessFreshnessClient.systemNow) async -> FreshnessCheck {
         let asked = policy.witnesses.filter { $0.url != nil }
         let answers = await concurrently(asked) { witness in
@@ -71,8 +73,24 @@ extension WitnessFreshnessClient {
             }
         }
         input.attestations = positions.compactMap { try? $0.result.get() }
+        input.upstreamKey = upstreamKey
+        input.evidence = await reportedEvidence(answers)
         input.now = now()
         return FreshnessCheck(verdict: Freshness.decide(input), answers: answers, positions: positions)
+    }
+
+    /// The evidence objects the witnesses list for the origin (each id once, at most 8, from the
+    /// first witness listing it); they are verified by the decision, never trusted as served.
+    func reportedEvidence(_ answers: [FreshnessCheck.WitnessAnswer]) async -> [Evidence] {
+        var wanted: [(id: String, witness: PolicyWitness)] = []
+        for answer in answers {
+            guard case .success(let fresh) = answer.result else { continue }
+            for id in fresh.evidence where !wanted.contains(where: { $0.id == id }) && wanted.count < 8 {
+                wanted.append((id, answer.witness))
+            }
+        }
+        let fetched = await concurrently(wanted) { item in try? await evidence(from: item.witness, id: item.id) }
+        return fetched.compactMap { $0 }
     }
 
     /// Runs `body` for every element at once and returns the results in input order.

@@ -77,6 +77,18 @@ public struct WitnessFreshnessClient: Sendable {
         return AttestedRoot(witness: witness.vkey, origin: origin, size: size, root: root)
     }
 
+    /// GETs `<url>/witness/v1/evidence/<id>` (signed by the witness) and parses the evidence object.
+    public func evidence(from witness: PolicyWitness, id: String) async throws(WitnessClientError) -> Evidence {
+        guard id.count == 64, id.allSatisfy(\.isHexDigit) else { throw .badURL("evidence id \(id)") }
+        let url = try Self.base(of: witness) + "/witness/v1/evidence/\(id)"
+        let (status, headers, body) = try await get(url)
+        guard status == 200 else { throw .refused(url: url, status: status, message: "evidence not served") }
+        guard Sapient.verify(body, headerValues: headers[Sapient.signatureHeader], key: witness.vkey.publicKey) else {
+            throw .badResponseSignature(url: url)
+        }
+        do { return try Evidence(bytes: body) } catch { throw .malformedResponse(url: url, reason: error.description) }
+    }
+
     private static func base(of witness: PolicyWitness) throws(WitnessClientError) -> String {
         guard var url = witness.url else { throw .badURL("(no URL for \(witness.name) in the policy)") }
         while url.hasSuffix("/") { url.removeLast() }

@@ -30,6 +30,8 @@ struct CheckCommand: AsyncParsableCommand {
     var maxAge: String = "30m"
     @Option(parsing: .unconditional, help: "The head you were shown, SIZE:ROOT (ROOT in base64 or base64url).")
     var head: String?
+    @Option(parsing: .unconditional, help: "The log's pinned Chronicle public key (base64url): proven fork or rollback evidence under it refuses every head (exit 4).")
+    var upstreamKey: String?
     @Option(help: "Time allowed for each request to a witness.")
     var timeout: String = "10s"
 
@@ -39,6 +41,7 @@ struct CheckCommand: AsyncParsableCommand {
         var maxAge: Int64
         var head: Checkpoint?
         var timeout: Duration
+        var upstreamKey: Ed25519PublicKey?
     }
 
     func run() async throws {
@@ -48,7 +51,8 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode(Self.usageExitCode)
         }
         let client = WitnessFreshnessClient(timeout: setup.timeout)
-        let result = await client.check(policy: setup.policy, origin: origin, maxAge: setup.maxAge, head: setup.head)
+        let result = await client.check(policy: setup.policy, origin: origin, maxAge: setup.maxAge, head: setup.head,
+                                        upstreamKey: setup.upstreamKey)
         print(CheckReport(check: result, origin: origin, maxAge: setup.maxAge, head: setup.head).text, terminator: "")
         if result.verdict.exitCode != 0 { throw ExitCode(result.verdict.exitCode) }
     }
@@ -68,7 +72,14 @@ struct CheckCommand: AsyncParsableCommand {
         guard let seconds = DurationText.seconds(timeout), seconds > 0 else {
             throw CLIFailure("--timeout \(timeout) is not a positive duration such as 10s")
         }
-        return Setup(policy: parsed, maxAge: age, head: try head.map(parseHead), timeout: .seconds(seconds))
+        var key: Ed25519PublicKey?
+        if let upstreamKey {
+            guard let parsedKey = Ed25519PublicKey(base64url: upstreamKey) else {
+                throw CLIFailure("--upstream-key must be base64url of a 32-byte Ed25519 public key")
+            }
+            key = parsedKey
+        }
+        return Setup(policy: parsed, maxAge: age, head: try head.map(parseHead), timeout: .seconds(seconds), upstreamKey: key)
     }
 
     /// `SIZE:ROOT`, the root in standard base64 as checkpoints write it, or Chronicle's base64url.

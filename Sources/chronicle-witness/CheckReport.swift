@@ -36,6 +36,10 @@ struct CheckReport {
             lines.append("  You were shown size \(shown.size) with root \(Base64.encode(shown.root));")
             lines.append("  a quorum of witnesses holds root \(Base64.encode(conflicting.root)) at that size.")
             lines.append("The log is showing different histories to different readers. Keep both heads as evidence.")
+        case .misbehaviourProven(let evidence, _):
+            lines.append("SPLIT VIEW PROVEN: witnesses hold evidence, verified here under the pinned key, that \(origin) misbehaved.")
+            for item in evidence { lines.append("  \(item.kind.rawValue) \(item.id): \(item.summary)") }
+            lines.append("The log signed contradicting histories: trust none of its heads. Keep the evidence (chronicle-witness evidence verify).")
         case .splitView(let shown, let conflicting, _):
             lines.append("SPLIT VIEW: quorums of witnesses vouch for two different histories of \(origin).")
             lines.append("  At size \(shown.size) some hold root \(Base64.encode(shown.root)),")

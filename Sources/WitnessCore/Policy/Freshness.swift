@@ -67,6 +67,11 @@ public struct FreshnessInput: Sendable {
     public var head: Checkpoint?
     /// How far in the future a cosignature time may be and still count (clock skew), in seconds.
     public var futureSkew: Int64
+    /// Evidence objects the witnesses reported for this origin (verified here, never trusted).
+    public var evidence: [Evidence] = []
+    /// The log's pinned Chronicle server key: evidence counts only under it (anyone can mint a key
+    /// and "prove" that it forked; without a pinned key evidence is only reported).
+    public var upstreamKey: Ed25519PublicKey?
 
     /// Makes an input.
     public init(policy: WitnessPolicy, origin: String, notes: [CollectedNote], attestations: [AttestedRoot] = [],
@@ -126,6 +131,27 @@ public enum Freshness {
             return Checkpoint(origin: checkpoint.origin, size: checkpoint.size, root: Self.mostCommon(against.map(\.root)))
         }
 
+        // SPEC: witness-protocol §6 — evidence anyone can verify offline with the keys it names.
+        var proven: [ProvenEvidence] = []
+        for evidence in input.evidence where evidence.origin == input.origin && (evidence.kind == .fork || evidence.kind == .rollback) {
+            guard case .proven(let kind, let summary) = EvidenceVerifier.verify(evidence) else {
+                remarks.append("evidence \(evidence.id.prefix(16)) served for this origin does not verify; ignored")
+                continue
+            }
+            guard let pinned = input.upstreamKey else {
+                remarks.append("a witness serves proven \(kind.rawValue) evidence \(evidence.id.prefix(16)) under upstream key "
+                    + "\(evidence.upstreamKey); pass the log's key (--upstream-key) to act on it")
+                continue
+            }
+            if Ed25519PublicKey(base64url: evidence.upstreamKey) == pinned {
+                proven.append(ProvenEvidence(id: evidence.id, kind: kind, summary: summary))
+            } else {
+                remarks.append("evidence \(evidence.id.prefix(16)) is about another key than the pinned one; ignored")
+            }
+        }
+        if !proven.isEmpty {
+            return .misbehaviourProven(evidence: proven, report: report(input.head ?? views.closestToQuorum()))
+        }
         if let head = input.head, let conflicting = contradiction(head) {
             return .splitView(shown: head, conflicting: conflicting, report: report(head))
         }

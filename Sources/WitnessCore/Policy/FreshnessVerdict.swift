@@ -13,6 +13,9 @@ public enum FreshnessVerdict: Sendable, Equatable {
     case deniedUpdate(shown: Checkpoint, quorum: FreshnessReport)
     /// `shown` is not on the chain a quorum of witnesses verified: they hold `conflicting` at its size.
     case splitView(shown: Checkpoint, conflicting: Checkpoint, report: FreshnessReport)
+    /// A witness served evidence, verified here offline under the pinned upstream key, that the
+    /// log signed two histories (fork) or took back an entry (rollback): no head of it is safe.
+    case misbehaviourProven(evidence: [ProvenEvidence], report: FreshnessReport)
 
     /// The exit status of `chronicle-witness check` (docs/witness-api.md): 0, 1, 3 or 4.
     public var exitCode: Int32 {
@@ -20,14 +23,15 @@ public enum FreshnessVerdict: Sendable, Equatable {
         case .accepted: return 0
         case .noQuorum: return 1
         case .deniedUpdate: return 3
-        case .splitView: return 4
+        case .splitView, .misbehaviourProven: return 4
         }
     }
 
     /// The report carried by every case.
     public var report: FreshnessReport {
         switch self {
-        case .accepted(let r), .noQuorum(let r), .deniedUpdate(_, let r), .splitView(_, _, let r): return r
+        case .accepted(let r), .noQuorum(let r), .deniedUpdate(_, let r), .splitView(_, _, let r),
+             .misbehaviourProven(_, let r): return r
         }
     }
 }
@@ -151,5 +155,22 @@ extension DurationText {
         if s < 3600 { return s % 60 == 0 ? "\(s / 60)m" : "\(s / 60)m \(s % 60)s" }
         if s < 86_400 { return s % 3600 / 60 == 0 ? "\(s / 3600)h" : "\(s / 3600)h \(s % 3600 / 60)m" }
         return s % 86_400 / 3600 == 0 ? "\(s / 86_400)d" : "\(s / 86_400)d \(s % 86_400 / 3600)h"
+    }
+}
+
+/// Evidence against the log that the client verified itself.
+public struct ProvenEvidence: Sendable, Equatable {
+    /// The evidence id (hex SHA-256 of its canonical bytes).
+    public var id: String
+    /// What it proves.
+    public var kind: EvidenceKind
+    /// The verifier's one-sentence summary.
+    public var summary: String
+
+    /// Makes one.
+    public init(id: String, kind: EvidenceKind, summary: String) {
+        self.id = id
+        self.kind = kind
+        self.summary = summary
     }
 }
