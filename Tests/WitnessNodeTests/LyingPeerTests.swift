@@ -208,6 +208,12 @@ extension TestNetwork.Member {
     }
 }
 
+/// GETs `url` and returns the status and body.
+func get(_ url: String) async throws -> (status: Int, body: [UInt8]) {
+    let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+    return (Int(response.status.code), Array(try await response.body.collect(upTo: 4 << 20).readableBytesView))
+}
+
 /// POSTs `body` and returns the status and body.
 func post(_ body: [UInt8], to url: String) async throws -> (status: Int, body: [UInt8]) {
     var request = HTTPClientRequest(url: url)

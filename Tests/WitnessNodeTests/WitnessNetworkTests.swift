@@ -41,6 +41,12 @@ struct WitnessNetworkTests {
             #expect(try await TestNetwork.eventually(within: 30) { try await converged(at: 5) })
             fake.append(3)
             #expect(try await TestNetwork.eventually(within: 30) { try await converged(at: 8) })
+            // The status page shows the upstream, the peers and their agreement, without JavaScript.
+            let page = try await get(network[0].url + "/")
+            #expect(page.status == 200)
+            let html = String(decoding: page.body, as: UTF8.self)
+            #expect(html.contains(Self.origin) && html.contains("w4.test") && html.contains("same") && !html.contains("<script"))
+            #expect(html.contains("Evidence (0)"))
             // One witness-head record per advance on every node, and no evidence anywhere.
             for member in network.members {
                 #expect(try member.database.evidenceList().isEmpty)
@@ -107,8 +113,8 @@ struct WitnessNetworkTests {
         live.advance(seconds: 60)
         live.append(3)
         stale.setTime(live.now.adding(seconds: 600))
-        try await withNetwork(4, services: false, fakes: [live, stale]) { network, urls in
-            for index in 0..<4 {
+        try await withNetwork(5, services: false, fakes: [live, stale]) { network, urls in
+            for index in 0..<5 {
                 try await network.watch(index, origin: Self.origin, url: urls[index == 0 ? 1 : 0], key: live.serverKey.publicKey)
             }
             try await network.pollAll(Self.origin)
@@ -128,7 +134,7 @@ struct WitnessNetworkTests {
             #expect(frozen.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: 5, root: live.currhash(5)))
             let freshness = try #require(try await network[0].freshness(Self.origin))
             #expect(freshness.json["status"]?.stringValue == "frozen")
-            let record = try #require(try network[3].database.evidenceList(origin: Self.origin).first)
+            let record = try #require(try network[4].database.evidenceList(origin: Self.origin).first)
             guard case .proven(.freeze, _) = EvidenceVerifier.verify(try Evidence(bytes: record.body)) else {
                 Issue.record("the freeze evidence does not verify offline")
                 return
