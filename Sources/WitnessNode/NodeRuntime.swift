@@ -20,6 +20,8 @@ public struct NodeRuntime: Sendable {
     public let gossip: Gossip
     /// Head and evidence announcements between the services.
     public let events: NodeEvents
+    /// The node's Prometheus metrics.
+    public let metrics: NodeMetrics
 
     /// Assembles a node.
     public init(database: WitnessDatabase, key: Ed25519SecretKey, config: NodeConfig, clock: any WallClock = SystemWallClock(),
@@ -27,11 +29,14 @@ public struct NodeRuntime: Sendable {
                 http: HTTPClient = .shared, logger: Logger) {
         let events = NodeEvents()
         self.events = events
+        let metrics = NodeMetrics()
+        self.metrics = metrics
         ledger = ChronicleService(database: database, key: key, config: config, clock: clock, logger: logger)
         var sync = UpstreamSync(database: database, key: key, name: config.name, transport: transport ?? HTTPUpstreamTransport(http: http),
                                 clock: clock, logger: logger, maxResponseBytes: config.upstreamMaxResponseBytes,
                                 timeout: .seconds(config.upstreamTimeout))
         sync.events = events
+        sync.metrics = metrics
         self.sync = sync
         poller = UpstreamPoller(sync: sync, interval: .seconds(config.pollInterval), attestationInterval: config.attestationInterval)
         crossSigner = CrossSigner(database: database, key: key, interval: .seconds(config.pollInterval), clock: clock,
@@ -39,9 +44,11 @@ public struct NodeRuntime: Sendable {
         var settings = Gossip.Settings()
         settings.interval = .seconds(config.gossipInterval)
         settings.fanout = config.gossipFanout
-        gossip = Gossip(database: database, key: key, name: config.name, sync: sync,
-                        transport: peerTransport ?? HTTPPeerTransport(http: http), clock: clock, logger: logger,
-                        events: events, settings: settings)
+        var gossip = Gossip(database: database, key: key, name: config.name, sync: sync,
+                            transport: peerTransport ?? HTTPPeerTransport(http: http), clock: clock, logger: logger,
+                            events: events, settings: settings)
+        gossip.metrics = metrics
+        self.gossip = gossip
     }
 
     /// The background services to run beside the HTTP server.

@@ -123,3 +123,34 @@ public enum ReplicaMethod: Equatable, Sendable {
         }
     }
 }
+
+extension ChronicleRoute {
+    /// The route pattern, for metrics labels (never the raw path: hashes would explode cardinality).
+    var pattern: String {
+        switch self {
+        case .home: return "/"
+        case .index: return "/chronicle"
+        case .lasthash: return "/chronicle/lasthash"
+        case .lookup: return "/chronicle/lookup/{hash}"
+        case .since: return "/chronicle/since/{hash}"
+        case .export: return "/chronicle/export"
+        case .mirrors: return "/chronicle/mirrors"
+        case .replicaIndex: return "/chronicle/replica"
+        case .replica: return "/chronicle/replica/{source}"
+        case .publish: return "/chronicle/publish"
+        case .register: return "/chronicle/register"
+        case .revoke: return "/chronicle/revoke"
+        }
+    }
+
+    /// The metrics label of any request path served by the node.
+    static func metricsLabel(_ path: String) -> String {
+        if path == "/metrics" { return path }
+        if WitnessAPI.checkpointHash(path) != nil { return "/{hash}/checkpoint" }
+        if path.hasPrefix("/witness/") {
+            let parts = path.split(separator: "/")
+            return parts.count >= 3 ? "/witness/v1/\(parts[2])" : "/witness"
+        }
+        return parse(path: path)?.pattern ?? "unmatched"
+    }
+}

@@ -29,18 +29,41 @@ struct ChronicleResponder: HTTPResponder {
     let publishLimiter: RateLimiter?
     /// Gossip requests per remote address.
     let gossipLimiter: RateLimiter?
+    /// Request latency histograms and `/metrics` (nil: no metrics).
+    let metrics: NodeMetrics?
 
-    init(api: ChronicleAPI, witness: WitnessAPI) {
+    init(api: ChronicleAPI, witness: WitnessAPI, metrics: NodeMetrics?) {
         self.api = api
         self.witness = witness
+        self.metrics = metrics
         let config = api.service.config
         publishLimiter = config.publishRateLimit.map { RateLimiter(.init(rate: $0, burst: max(1, 2 * $0))) }
         gossipLimiter = config.gossipRateLimit.map { RateLimiter(.init(rate: $0, burst: max(1, 2 * $0))) }
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        let started = ContinuousClock.now
+        let response = try await route(request, context: context)
+        metrics?.request(route: ChronicleRoute.metricsLabel(request.uri.path), status: response.status.code,
+                         duration: ContinuousClock.now - started)
+        return response
+    }
+
+    func route(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let path = request.uri.path
+        if path == "/metrics", let metrics {
+            // SPEC: issue 5 — Prometheus text exposition, state gauges read from the database now.
+            let config = api.service.config
+            do {
+                let text = try metrics.render(database: api.database, now: api.service.clock.now(), pollInterval: config.pollInterval)
+                return Self.response(APIResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                                                 body: Array(text.utf8)))
+            } catch {
+                context.logger.error("metrics read failed: \(error)")
+                return Self.response(WitnessAPI.error("internal error; the node logged the details", status: 500))
+            }
+        }
         if WitnessAPI.handles(path) {
             var body: [UInt8] = []
             if request.method == .post {
@@ -104,7 +127,8 @@ struct ChronicleResponder: HTTPResponder {
 public func buildApplication(node: NodeRuntime, host: String, port: Int, additionalServices: [any Service] = [], logger: Logger,
                              onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
     buildApplication(api: ChronicleAPI(service: node.ledger), witness: WitnessAPI(service: node.ledger, gossip: node.gossip),
-                     host: host, port: port, services: node.services + additionalServices, logger: logger, onServerRunning: onServerRunning)
+                     metrics: node.metrics, host: host, port: port, services: node.services + additionalServices, logger: logger,
+                     onServerRunning: onServerRunning)
 }
 
 /// Builds the node's HTTP application: the Chronicle API plus any background services.
@@ -114,11 +138,12 @@ public func buildApplication(node: NodeRuntime, host: String, port: Int, additio
 ///   - witness: the witness API (default: without gossip).
 ///   - host/port: where to listen (port 0 picks a free port; `onServerRunning` learns it).
 ///   - services: background services run in the same `ServiceGroup` (poller, gossip, …).
-public func buildApplication(api: ChronicleAPI, witness: WitnessAPI? = nil, host: String, port: Int, services: [any Service] = [],
+public func buildApplication(api: ChronicleAPI, witness: WitnessAPI? = nil, metrics: NodeMetrics? = nil, host: String, port: Int,
+                             services: [any Service] = [],
                              logger: Logger,
                              onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
     Application(
-        responder: ChronicleResponder(api: api, witness: witness ?? WitnessAPI(service: api.service)),
+        responder: ChronicleResponder(api: api, witness: witness ?? WitnessAPI(service: api.service), metrics: metrics),
         // A slow or silent client is dropped after 30 s of idleness instead of holding a connection.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(host, port: port), serverName: nil),

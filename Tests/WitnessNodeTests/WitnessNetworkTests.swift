@@ -90,6 +90,13 @@ struct WitnessNetworkTests {
             }
             #expect(try everyoneHoldsProof(), "after \(rounds) rounds not every node holds the fork evidence")
             #expect(rounds <= 4, "the split view took \(rounds) rounds to reach every node")
+            // Operators see it in Prometheus: the evidence, the upstream's state, the exchanges and the polls.
+            let metrics = String(decoding: try await get(network[2].url + "/metrics").body, as: UTF8.self)
+            #expect(metrics.contains(#"witness_evidence{kind="fork"} 1"#))
+            #expect(metrics.contains(#"witness_upstream_state{origin="\#(Self.origin)",state="split-view"} 1"#))
+            #expect(metrics.contains(#"witness_polls_total{origin="\#(Self.origin)",outcome="advanced"} 1"#))
+            #expect(metrics.contains(#"witness_gossip_exchanges_total{direction="out",outcome="ok"}"#))
+            #expect(metrics.contains(#"witness_http_request_duration_seconds_bucket{route="/witness/v1/gossip",status="200""#))
             // The stored evidence proves the fork offline, on every node, and sits in its ledger.
             for member in network.members {
                 let record = try #require(try member.database.evidenceList(origin: Self.origin).first { $0.kind == "fork" })

@@ -71,6 +71,7 @@ extension Gossip {
             try await apply(checked, from: peer)
             await memory.learn(message.evidence.map(\.id) + answer.evidence.map(\.id), heldBy: name)
             await memory.succeeded(name, at: clock.now())
+            metrics?.gossip(direction: "out", outcome: "ok", bytes: body.count + response.body.count)
             logger.debug("gossip exchange", metadata: ["peer": "\(peer.vkey.name)", "size": "\(answer.heads.count)"])
             return .success(ExchangeReport(heads: answer.heads.count, newEvidence: checked.evidence.count,
                                            bytesSent: body.count, bytesReceived: response.body.count))
@@ -78,6 +79,7 @@ extension Gossip {
             let failure = error as? PeerError ?? .transport(url: url, reason: "\(error)")
             let base = max(Int64(settings.interval.components.seconds), 1)
             await memory.failed(name, at: clock.now(), error: failure.description, base: base, cap: settings.maxBackoff)
+            metrics?.gossip(direction: "out", outcome: "failed", bytes: 0)
             logger.warning("gossip with a peer failed: \(failure)", metadata: ["peer": "\(peer.vkey.name)"])
             return .failure(failure)
         }

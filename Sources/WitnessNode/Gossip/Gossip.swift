@@ -46,6 +46,8 @@ public struct Gossip: Sendable {
     public let events: NodeEvents
     /// Timing.
     public let settings: Settings
+    /// Exchange counters.
+    public var metrics: NodeMetrics?
     /// Work that needs the network (catch-ups, fork searches, freeze proofs).
     let followUps = FollowUpQueue()
     /// In-memory peer state.
@@ -73,6 +75,12 @@ public struct Gossip: Sendable {
 
     /// Answers `POST /witness/v1/gossip`: status and the exact response body.
     public func receive(_ body: [UInt8]) async -> (status: Int, body: [UInt8]) {
+        let answer = await answer(body)
+        metrics?.gossip(direction: "in", outcome: answer.status == 200 ? "ok" : "refused", bytes: body.count + answer.body.count)
+        return answer
+    }
+
+    private func answer(_ body: [UInt8]) async -> (status: Int, body: [UInt8]) {
         let message: GossipMessage
         do { message = try GossipMessage(bytes: body) } catch { return (error.status, Self.errorBody(error.description)) }
         let sender = try? database.peers().first { $0.vkey == message.from }

@@ -28,6 +28,8 @@ public struct UpstreamSync: Sendable {
     public var beforeHeadCommit: (@Sendable () throws -> Void)?
     /// Where head changes and new evidence are announced (gossip listens).
     public var events: NodeEvents?
+    /// Poll and cosignature counters.
+    public var metrics: NodeMetrics?
     /// One poll per upstream at a time (timer and gossip catch-ups share it).
     let locks = KeyedLock<Int64>()
 
@@ -55,6 +57,17 @@ public struct UpstreamSync: Sendable {
         /// The node's own storage failed.
         case storeFailure(String)
 
+        /// The `outcome` label of `witness_polls_total`.
+        public var metricName: String {
+            switch self {
+            case .advanced: return "advanced"
+            case .unchanged: return "unchanged"
+            case .failed(.misbehaviour): return "misbehaviour"
+            case .failed: return "failed"
+            case .storeFailure: return "store-failure"
+            }
+        }
+
         /// Whether the poll succeeded.
         public var succeeded: Bool {
             switch self {
@@ -72,6 +85,7 @@ public struct UpstreamSync: Sendable {
             let current = ((try? database.upstream(id: upstream.id)) ?? nil) ?? upstream
             let outcome = await pollLocked(current)
             if case .advanced = outcome { events?.post(.headChanged(origin: upstream.origin)) }
+            metrics?.poll(origin: upstream.origin, outcome: outcome.metricName)
             return outcome
         }
     }

@@ -54,7 +54,7 @@ struct TestNetwork: Sendable {
             let app: any ApplicationProtocol = services
                 ? buildApplication(node: node, host: "127.0.0.1", port: 0, logger: quiet, onServerRunning: onRunning)
                 : buildApplication(api: ChronicleAPI(service: node.ledger), witness: WitnessAPI(service: node.ledger, gossip: node.gossip),
-                                   host: "127.0.0.1", port: 0, logger: quiet, onServerRunning: onRunning)
+                                   metrics: node.metrics, host: "127.0.0.1", port: 0, logger: quiet, onServerRunning: onRunning)
             prepared.append((name, key, database, node, box, app))
         }
         let serviceGroup = ServiceGroup(configuration: .init(services: prepared.map { $0.5 as any Service }, logger: quiet))

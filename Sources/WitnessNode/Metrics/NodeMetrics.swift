@@ -1,0 +1,87 @@
+import Metrics
+import Prometheus
+import WitnessCore
+import WitnessStore
+
+/// The node's Prometheus metrics (`GET /metrics`), one registry per node so that nodes sharing a
+/// process (tests, benchmarks) never mix their figures.
+///
+/// Events are counted through swift-metrics with this node's factory as they happen (polls,
+/// cosignatures, gossip exchanges, HTTP requests); the state an operator alerts on — head age,
+/// last advance, sizes, evidence, refusal — is read from the database at scrape time, so it is
+/// exactly what the node would serve, and never drifts from it.
+public final class NodeMetrics: Sendable {
+    /// The registry the endpoint renders.
+    public let registry: PrometheusCollectorRegistry
+    let factory: PrometheusMetricsFactory
+
+    /// A node's metrics with a fresh registry.
+    public init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(5), .seconds(30),
+        ]
+        self.factory = factory
+    }
+
+    // MARK: - Events
+
+    /// One poll of `origin` ended with `outcome` (advanced, unchanged, failed, misbehaviour, store-failure).
+    public func poll(origin: String, outcome: String) {
+        Counter(label: "witness_polls_total", dimensions: [("origin", origin), ("outcome", outcome)], factory: factory).increment()
+        if outcome == "advanced" || outcome == "unchanged" {
+            Counter(label: "witness_cosignatures_total", dimensions: [("origin", origin)], factory: factory).increment()
+        } else {
+            Counter(label: "witness_poll_errors_total", dimensions: [("origin", origin)], factory: factory).increment()
+        }
+    }
+
+    /// One gossip exchange: `direction` in (received) or out (sent), `outcome` ok or failed.
+    public func gossip(direction: String, outcome: String, bytes: Int) {
+        Counter(label: "witness_gossip_exchanges_total", dimensions: [("direction", direction), ("outcome", outcome)],
+                factory: factory).increment()
+        Counter(label: "witness_gossip_bytes_total", dimensions: [("direction", direction)], factory: factory)
+            .increment(by: Int64(bytes))
+    }
+
+    /// One HTTP request: its route pattern (never the raw path), status and duration.
+    public func request(route: String, status: Int, duration: Duration) {
+        Metrics.Timer(label: "witness_http_request_duration_seconds", dimensions: [("route", route), ("status", "\(status)")],
+                      factory: factory).recordNanoseconds(duration.nanoseconds)
+    }
+
+    // MARK: - Scrape
+
+    /// The Prometheus text exposition, with the state gauges refreshed from `database` at `now`.
+    public func render(database: WitnessDatabase, now: Timestamp, pollInterval: Int64) throws -> String {
+        for status in try UpstreamStatus.all(in: database, now: now, pollInterval: pollInterval) {
+            let u = status.upstream
+            let labels = [("origin", u.origin)]
+            registry.makeGauge(name: "witness_head_age_seconds", labels: labels)
+                .set(Double(status.ageSeconds ?? -1))
+            registry.makeGauge(name: "witness_last_advance_timestamp_seconds", labels: labels)
+                .set(Double(u.lastAdvance?.seconds ?? 0))
+            registry.makeGauge(name: "witness_cosigned_size", labels: labels).set(Double(u.cosigned?.checkpoint.size ?? 0))
+            registry.makeGauge(name: "witness_verified_size", labels: labels).set(Double(u.size))
+            registry.makeGauge(name: "witness_consecutive_poll_failures", labels: labels).set(Double(u.failures))
+            for state in ["ok", "syncing", "stale", "blocked", "frozen", "split-view"] {
+                registry.makeGauge(name: "witness_upstream_state", labels: labels + [("state", state)])
+                    .set(to: status.state.rawValue == state ? 1.0 : 0.0)
+            }
+        }
+        var byKind: [String: Int] = Dictionary(uniqueKeysWithValues: EvidenceKind.allCases.map { ($0.rawValue, 0) })
+        for record in try database.evidenceList() { byKind[record.kind, default: 0] += 1 }
+        for (kind, count) in byKind {
+            registry.makeGauge(name: "witness_evidence", labels: [("kind", kind)]).set(Double(count))
+        }
+        let peers = try database.peers()
+        registry.makeGauge(name: "witness_peers", labels: [("trusted", "true")]).set(Double(peers.filter(\.isTrusted).count))
+        registry.makeGauge(name: "witness_peers", labels: [("trusted", "false")]).set(Double(peers.filter { !$0.isTrusted }.count))
+        let state = try database.nodeState()
+        registry.makeGauge(name: "witness_cosigning_refused").set(to: state?.refusal == nil ? 0.0 : 1.0)
+        registry.makeGauge(name: "witness_ledger_size").set(Double(try database.ledgerSize()))
+        return registry.emitToString()
+    }
+}
