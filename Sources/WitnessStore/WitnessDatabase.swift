@@ -38,3 +38,13 @@ public struct WitnessDatabase: Sendable {
     /// The reader used by every read method.
     package var reader: any DatabaseReader { writer }
 }
+
+extension WitnessDatabase {
+    /// Writes a consistent copy of the whole database to `path` (a new file) while the node runs:
+    /// SQLite's `VACUUM INTO` reads one snapshot, so the copy is never torn.
+    public func backup(to path: String) async throws {
+        try await writer.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM INTO ?", arguments: [path])
+        }
+    }
+}
