@@ -118,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WitnessStoreTests",
-            dependencies: ["WitnessCore", "WitnessStore", "WitnessTesting"],
+            dependencies: ["WitnessCore", "WitnessStore", "WitnessTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -14,6 +14,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unverifiedCheckpoint(origin: String, size: Int)
     /// Cosigning is refused until the key is rotated (the state epoch check failed).
     case cosigningRefused(String)
+    /// The database was migrated by a newer release.
+    case newerSchema
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(origin): the verified chain is at size \(found), not \(expected); another poll advanced it, nothing was written"
         case .unverifiedCheckpoint(let origin, let size):
             return "\(origin): refusing to cosign size \(size): its root is not the verified currhash at that position"
+        case .newerSchema:
+            return "the database was written by a newer release of chronicle-witness; run that release (downgrades are refused)"
         case .cosigningRefused(let reason):
             return "cosigning is refused: \(reason); run `chronicle-witness rotate-key` once the cause is understood"
         }

@@ -13,7 +13,10 @@ public struct WitnessDatabase: Sendable {
     /// Wraps a writer and migrates it to the current schema.
     package init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
-        try Migrations.migrator.migrate(writer)
+        let migrator = Migrations.migrator
+        // A database migrated by a newer release holds state this release does not understand.
+        if try writer.read({ try migrator.hasBeenSuperseded($0) }) { throw StoreError.newerSchema }
+        try migrator.migrate(writer)
     }
 
     /// Opens (creating if needed) the database file at `path` in WAL mode.

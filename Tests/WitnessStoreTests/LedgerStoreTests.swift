@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WitnessCore
+import GRDB
 import WitnessStore
 
 @Suite("The ledger in SQLite")
@@ -110,5 +111,20 @@ struct LedgerStoreTests {
         _ = try await db.append(LedgerAppend(contents: "x", publicKey: client.publicKey, signature: sig, signatureText: unpadded), at: t0)
         #expect(try db.lastEntry()?.signature == unpadded)
         #expect(try verifyAll(db) == 1)
+    }
+}
+
+@Suite("Schema versions")
+struct SchemaVersionTests {
+    @Test func refusesADatabaseMigratedByANewerRelease() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let database = try WitnessDatabase.open(path: path)
+            try await database.writer.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+            }
+        }
+        #expect(throws: StoreError.newerSchema) { try WitnessDatabase.open(path: path) }
     }
 }
