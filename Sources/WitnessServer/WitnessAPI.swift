@@ -112,25 +112,12 @@ public struct WitnessAPI: Sendable {
         guard let size = Int(text), size >= 0, String(size) == text else {
             return Self.error("\"\(text)\" is not a size (a decimal number without leading zeros)", status: 400)
         }
-        guard let upstream = try view.upstream(originHash: hex) else {
-            return Self.error("this witness does not watch an origin with that hash", status: 404)
+        switch try view.position(originHash: hex, size: size, material: material) {
+        case .success(let attestation): return json(attestation.json)
+        case .failure(.unknownOrigin): return Self.error("this witness does not watch an origin with that hash", status: 404)
+        case .failure(.beyondVerified(let verified)):
+            return Self.error("size \(size) is beyond the verified chain (size \(verified))", status: 404)
         }
-        guard size <= upstream.size else {
-            return Self.error("size \(size) is beyond the verified chain (size \(upstream.size))", status: 404)
-        }
-        var root = [UInt8](repeating: 0, count: 32)
-        var signed: UpstreamSigned?
-        if size > 0 {
-            guard let currhash = try database.upstreamCurrhash(upstream: upstream.id, position: size) else {
-                return Self.error("size \(size) is not stored", status: 404)
-            }
-            root = currhash
-            if material, let body = try database.upstreamResponse(upstream: upstream.id, containing: size) {
-                signed = UpstreamSigned(body: body.body, signature: body.signature)
-            }
-        }
-        return json(PositionAttestation(origin: upstream.origin, size: size, root: root, verifiedSize: upstream.size,
-                                        upstreamSigned: signed).json)
     }
 
     func evidenceList() throws -> APIResponse {

@@ -83,6 +83,34 @@ public struct WitnessView: Sendable {
         try database.upstreams().first { SHA256.hash(Array($0.origin.utf8)).hexString == hex }
     }
 
+    /// Why a position cannot be answered.
+    public enum PositionRefusal: Error, Sendable, Equatable {
+        /// No watched origin hashes to that value.
+        case unknownOrigin
+        /// The size is beyond the verified chain (size given).
+        case beyondVerified(Int)
+    }
+
+    /// The verified root at `size` of the upstream whose origin hashes to `hex`, with the
+    /// upstream-signed body it was verified from when `material` (docs/witness-api.md, position).
+    public func position(originHash hex: String, size: Int, material: Bool) throws -> Result<PositionAttestation, PositionRefusal> {
+        guard let upstream = try upstream(originHash: hex) else { return .failure(.unknownOrigin) }
+        guard size <= upstream.size else { return .failure(.beyondVerified(upstream.size)) }
+        var root = [UInt8](repeating: 0, count: 32)
+        var signed: UpstreamSigned?
+        if size > 0 {
+            guard let currhash = try database.upstreamCurrhash(upstream: upstream.id, position: size) else {
+                return .failure(.beyondVerified(upstream.size))
+            }
+            root = currhash
+            if material, let body = try database.upstreamResponse(upstream: upstream.id, containing: size) {
+                signed = UpstreamSigned(body: body.body, signature: body.signature)
+            }
+        }
+        return .success(PositionAttestation(origin: upstream.origin, size: size, root: root, verifiedSize: upstream.size,
+                                            upstreamSigned: signed))
+    }
+
     /// Freshness of the upstream whose origin hashes to `hex`; nil if unknown or never cosigned.
     public func freshness(originHash hex: String, now: Timestamp, staleAfter: Int64) throws -> Freshness? {
         guard let upstream = try upstream(originHash: hex), let head = upstream.cosigned,
