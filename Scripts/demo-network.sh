@@ -6,34 +6,9 @@
 #   Every witness ends up holding both proofs; a client check fails before the witnesses have
 #   cosigned, passes on the quorum's head, and refuses an old head as a denial of update.
 # Everything stops by itself.
-set -euo pipefail
 cd "$(dirname "$0")/.."
-Scripts/setup.sh
-swift build --product chronicle-witness >/dev/null
-BIN="$(swift build --show-bin-path)/chronicle-witness"
-WORK="$(mktemp -d)"
-PIDS=()
-trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+source Scripts/lib/demo.sh
 START=$SECONDS
-
-serve() { # serve DIR [flags...] -> sets PID and URL (the API base, …/chronicle)
-    local dir=$1; shift
-    "$BIN" serve --dir "$dir" "$@" > "$dir.out" 2> "$dir.err" &
-    PID=$!
-    PIDS+=("$PID")
-    for _ in $(seq 1 200); do grep -q "listening on" "$dir.out" 2>/dev/null && break; sleep 0.05; done
-    URL=$(sed -n 's/^listening on //p' "$dir.out")
-    [ -n "$URL" ] || { echo "$dir did not start:"; cat "$dir.err"; exit 1; }
-}
-stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
-wait_for() { # wait_for SECONDS COMMAND... : polls until the command succeeds
-    local deadline=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do
-        if ((SECONDS > deadline)); then echo "timed out waiting for: $*"; exit 1; fi
-        sleep 0.3
-    done
-}
-field() { sed -n "s/^$1: //p" "$2"; }
 
 echo "== two upstream Chronicles, A and B, with one publishing client each"
 "$BIN" keygen > "$WORK/client.txt"

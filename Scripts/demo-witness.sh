@@ -5,30 +5,8 @@
 #   every head, then the upstream is rewound to an old backup and publishes a different history
 #   under the same key (a fork). The witness proves it; the evidence verifies offline.
 # Everything stops by itself (about 30 s).
-set -euo pipefail
 cd "$(dirname "$0")/.."
-Scripts/setup.sh
-swift build --product chronicle-witness >/dev/null
-BIN="$(swift build --show-bin-path)/chronicle-witness"
-WORK="$(mktemp -d)"
-PIDS=()
-trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-serve() { # serve DIR OUTFILE [flags...] -> sets PID and URL
-    local dir=$1 out=$2; shift 2
-    "$BIN" serve --dir "$dir" "$@" > "$out" 2> "$out.err" &
-    PID=$!
-    PIDS+=("$PID")
-    for _ in $(seq 1 200); do grep -q "listening on" "$out" 2>/dev/null && break; sleep 0.05; done
-    URL=$(sed -n 's/^listening on //p' "$out")
-}
-wait_for() { # wait_for SECONDS COMMAND... : polls until the command succeeds
-    local deadline=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do
-        if ((SECONDS > deadline)); then echo "timed out waiting for: $*"; exit 1; fi
-        sleep 0.2
-    done
-}
+source Scripts/lib/demo.sh
 
 echo "== an upstream Chronicle and a witness"
 "$BIN" init --dir "$WORK/up" --name upstream.localhost --listen 127.0.0.1:0 > "$WORK/up.txt"
@@ -40,21 +18,21 @@ sed -n 's/^secret key: //p' "$WORK/client.txt" | tr -d '\n' > "$WORK/client.key"
 CLIENT=$("$BIN" client add --dir "$WORK/up" --public-key "$(sed -n 's/^public key: //p' "$WORK/client.txt")")
 # The witness is a client of the upstream too: it cross-signs its own head onto it.
 W_ON_UP=$("$BIN" client add --dir "$WORK/up" --public-key "$W_PK" --comment "witness cross-signs")
-serve "$WORK/up" "$WORK/up.out"; UP_URL=$URL; UP_PID=$PID
+serve "$WORK/up"; UP_URL=$URL; UP_PID=$PID
 UP_LISTEN=${UP_URL#http://}; UP_LISTEN=${UP_LISTEN%/chronicle}
 publish() { "$BIN" publish --url "$UP_URL" --client-id "$CLIENT" --secret-key "$WORK/client.key" --server-public-key "$UP_PK" --body "$1" >/dev/null; }
 for i in 1 2 3; do publish "release $i"; done
 echo "upstream at $UP_URL with 3 entries"
 
 echo "== back up the upstream at size 3 (to stage a fork later)"
-kill -TERM "$UP_PID"; wait "$UP_PID" || true
+stop "$UP_PID"
 cp -r "$WORK/up" "$WORK/up-at-3"
-serve "$WORK/up" "$WORK/up.out" --listen "$UP_LISTEN"; UP_PID=$PID
+serve "$WORK/up" --listen "$UP_LISTEN"; UP_PID=$PID
 
 echo "== the witness watches it (replica), cross-signs onto it, polls every 2 s"
 "$BIN" upstream add --dir "$WORK/w" --origin upstream.localhost/chronicle --url "$UP_URL" --public-key "$UP_PK" --replicate
 "$BIN" cross-sign add --dir "$WORK/w" --url "$UP_URL" --public-key "$UP_PK" --client-id "$W_ON_UP" --push-after 1
-serve "$WORK/w" "$WORK/w.out" --poll-interval 2s; W_URL=$URL
+serve "$WORK/w" --poll-interval 2s; W_URL=$URL
 status_has() { "$BIN" status --dir "$WORK/w" | grep -q "$1"; }
 cosigned_at_least() { [ "$("$BIN" upstream list --dir "$WORK/w" | cut -f4)" -ge "$1" ]; }
 wait_for 20 cosigned_at_least 3
@@ -73,9 +51,9 @@ wait_for 20 sh -c "curl -s '$UP_URL/export' | grep -q cross-sign-at"
 curl -s "$UP_URL/lasthash" | grep -E '"contents"' | head -1
 
 echo "== stage a fork: the upstream is rewound to size 3 and publishes another history"
-kill -TERM "$UP_PID"; wait "$UP_PID" || true
+stop "$UP_PID"
 rm -rf "$WORK/up"; mv "$WORK/up-at-3" "$WORK/up"
-serve "$WORK/up" "$WORK/up.out" --listen "$UP_LISTEN"; UP_PID=$PID
+serve "$WORK/up" --listen "$UP_LISTEN"; UP_PID=$PID
 publish "release 4 (rewritten)"; publish "release 5 (rewritten)"; publish "release 6"
 wait_for 30 status_has "split-view"
 "$BIN" status --dir "$WORK/w"

@@ -28,55 +28,16 @@ struct CannedWitnessResponder: HTTPResponder {
     }
 }
 
-/// Learns a server's bound port once it runs.
-private final class PortWaiter: Sendable {
-    private let state = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
-
-    func set(_ port: Int) {
-        let waiters = state.withLock { s in
-            s.port = port
-            defer { s.waiters = [] }
-            return s.waiters
-        }
-        waiters.forEach { $0.resume(returning: port) }
-    }
-
-    func get() async -> Int {
-        await withCheckedContinuation { continuation in
-            let port: Int? = state.withLock { s in
-                if let port = s.port { return port }
-                s.waiters.append(continuation)
-                return nil
-            }
-            if let port { continuation.resume(returning: port) }
-        }
-    }
-}
-
 /// Runs every witness on 127.0.0.1 with a port the kernel picks, calls `body` with their base URLs
 /// (`http://127.0.0.1:PORT`, in order), then shuts them down.
 package func withCannedWitnesses(_ witnesses: [CannedWitness], _ body: @Sendable ([String]) async throws -> Void) async throws {
     let servers = witnesses.map { witness in
-        let waiter = PortWaiter()
-        let app = Application(responder: CannedWitnessResponder(witness: witness),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in waiter.set(channel.localAddress?.port ?? 0) },
-                              logger: Logger(label: "canned-witness"))
-        return (app, waiter)
+        let box = PortBox()
+        let app: any ApplicationProtocol = Application(responder: CannedWitnessResponder(witness: witness),
+                                                       configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                                       onServerRunning: { channel in await box.set(channel.localAddress?.port ?? 0) },
+                                                       logger: Logger(label: "canned-witness"))
+        return (app, box)
     }
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        let serviceGroup = ServiceGroup(configuration: .init(services: servers.map { $0.0 as any Service },
-                                                             logger: Logger(label: "canned-witnesses")))
-        group.addTask { try await serviceGroup.run() }
-        var urls: [String] = []
-        for (_, waiter) in servers { urls.append("http://127.0.0.1:\(await waiter.get())") }
-        do {
-            try await body(urls)
-        } catch {
-            await serviceGroup.triggerGracefulShutdown()
-            throw error
-        }
-        await serviceGroup.triggerGracefulShutdown()
-        try await group.waitForAll()
-    }
+    try await withRunningServers(servers) { ports in try await body(ports.map { "http://127.0.0.1:\($0)" }) }
 }

@@ -105,6 +105,19 @@ package final class FakeChronicle: Sendable {
         }
     }
 
+    /// One upstream key showing two histories to two audiences: `honest` has `shared + diverging`
+    /// entries; `forked` has the same first `shared`, then `diverging` others (served by default).
+    package static func splitView(shared: Int, diverging: Int) -> (honest: FakeChronicle, forked: FakeChronicle) {
+        let honest = FakeChronicle()
+        honest.append(shared + diverging)
+        let forked = FakeChronicle()
+        forked.append(shared)
+        forked.branch("fork", keeping: shared)
+        forked.append(diverging, to: "fork")
+        forked.serve("fork")
+        return (honest, forked)
+    }
+
     /// The entries of `history`.
     package func entries(_ history: String = "main") -> [ChronicleEntry] {
         state.withLock { $0.histories[history]?.entries ?? [] }

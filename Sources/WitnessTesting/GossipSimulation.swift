@@ -30,13 +30,7 @@ package enum GossipSimulation {
     /// Runs the scenario with `nodes` witnesses of which the first `victims` see the fork.
     package static func splitView(nodes: Int, victims: Int, fanout: Int = 3, maxRounds: Int = 50) async throws -> Result {
         precondition(nodes >= 2 && victims >= 1 && victims < nodes)
-        let honest = FakeChronicle()
-        honest.append(6)
-        let forked = FakeChronicle()
-        forked.append(3)
-        forked.branch("fork", keeping: 3)
-        forked.append(3, to: "fork")
-        forked.serve("fork")
+        let (honest, forked) = FakeChronicle.splitView(shared: 3, diverging: 3)
         let upstreams = FakeTransport(["https://honest.example/chronicle": honest, "https://forked.example/chronicle": forked])
         let network = InProcessNetwork()
         let quiet = Logger(label: "simulation", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -58,13 +58,7 @@ struct WitnessNetworkTests {
 
     @Test func aSplitViewShownToASubsetIsProvenToEveryHonestNodeWithinAFewRounds() async throws {
         // One upstream key, two histories: entries 1–3 shared, then 4–6 differ.
-        let honest = FakeChronicle()
-        honest.append(6)
-        let forked = FakeChronicle()
-        forked.append(3)
-        forked.branch("fork", keeping: 3)
-        forked.append(3, to: "fork")
-        forked.serve("fork")
+        let (honest, forked) = FakeChronicle.splitView(shared: 3, diverging: 3)
         #expect(honest.serverKey.publicKey == forked.serverKey.publicKey)
         try await withNetwork(5, services: false, fakes: [honest, forked]) { network, urls in
             // Nodes 0 and 1 are shown the fork; 2, 3 and 4 the other history, under one origin.

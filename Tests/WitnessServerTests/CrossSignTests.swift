@@ -52,8 +52,8 @@ struct CrossSignTests {
         let b = try LiveNode(seed: 0xB2, at: Self.start)
         try await b.database.addClient(ClientRecord(publicid: "node-a", publickey: a.key.publicKey.base64url, isAdmin: false,
                                                     comment: "", created: Self.start.atom))
-        try await withLiveServer(a.app(), port: { await a.box.get() }) { urlA in
-            try await withLiveServer(b.app(), port: { await b.box.get() }) { urlB in
+        try await withLiveServer(a.app(), box: a.box) { urlA in
+            try await withLiveServer(b.app(), box: b.box) { urlB in
                 let signer = makeSigner(a)
                 try await a.database.setCrossSignTarget(name: "b", url: urlB, publicKey: b.key.publicKey, clientID: "node-a",
                                                         policy: CrossSignPolicy(pushAfter: 2, pushDays: nil))
@@ -119,7 +119,7 @@ struct CrossSignTests {
         let b = try LiveNode(seed: 0xB2, at: Self.start)
         try await b.database.addClient(ClientRecord(publicid: "node-a", publickey: a.key.publicKey.base64url, isAdmin: false,
                                                     comment: "", created: Self.start.atom))
-        try await withLiveServer(b.app(), port: { await b.box.get() }) { urlB in
+        try await withLiveServer(b.app(), box: b.box) { urlB in
             let signer = makeSigner(a)
             try await a.write("one")
             try await a.database.setCrossSignTarget(name: "b", url: urlB, publicKey: b.key.publicKey, clientID: "node-a",
@@ -167,12 +167,12 @@ struct CrossSignTests {
         let b = try LiveNode(seed: 0xB2, at: Self.start)
         try await b.database.addClient(ClientRecord(publicid: "node-a", publickey: a.key.publicKey.base64url, isAdmin: false,
                                                     comment: "", created: Self.start.atom))
-        try await withLiveServer(b.app(), port: { await b.box.get() }) { urlB in
+        try await withLiveServer(b.app(), box: b.box) { urlB in
             try await a.write("one")
             try await setTarget(a, name: "b", url: urlB, key: b.key.publicKey)
             let signer = CrossSigner(database: a.database, key: a.key, interval: .milliseconds(50), clock: a.clock,
                                      logger: Logger(label: "xsign"))
-            try await withLiveServer(a.app(services: [signer]), port: { await a.box.get() }) { _ in
+            try await withLiveServer(a.app(services: [signer]), box: a.box) { _ in
                 let deadline = ContinuousClock.now.advanced(by: .seconds(20))
                 while try b.database.receivedCrossSigns().isEmpty, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(20))

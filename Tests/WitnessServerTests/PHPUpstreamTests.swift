@@ -67,7 +67,7 @@ struct PHPUpstreamTests {
         let node = NodeRuntime(database: database, key: witnessKey, config: config, clock: clock, logger: Logger(label: "witness"))
         let keyA = try Fixtures.serverPublicKey("a")
 
-        try await withLiveServer(app, port: { await box.get() }) { url in
+        try await withLiveServer(app, box: box) { url in
             _ = try await database.addUpstream(origin: Self.origin, url: url, publicKey: keyA, replicate: true, at: clock.now())
             var upstream = try #require(try database.upstream(origin: Self.origin))
 

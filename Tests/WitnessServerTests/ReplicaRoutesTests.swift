@@ -296,7 +296,7 @@ struct ReplicaRoutesTests {
             await box.set(channel.localAddress?.port ?? 0)
         }
         let id = feeder.record.uniqueID
-        try await withLiveServer(app, port: { await box.get() }) { url in
+        try await withLiveServer(app, box: box) { url in
             // A reader points at the replica exactly as at a Chronicle; the node's key signs the replica.
             let client = try ChronicleClient(baseURL: url + "/replica/\(id)", serverKey: nodeKey.publicKey)
             let result = try await ChainDownload(client: client).run()

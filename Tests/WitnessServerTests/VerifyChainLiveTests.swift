@@ -13,31 +13,8 @@ import WitnessStore
 import WitnessTesting
 
 /// Runs `app` on 127.0.0.1 with a free port, calls `body` with the base URL, then shuts the server down.
-func withLiveServer<App: ApplicationProtocol>(_ app: App, port: @escaping @Sendable () async -> Int,
-                                              _ body: @Sendable (String) async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        let serviceGroup = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
-        group.addTask { try await serviceGroup.run() }
-        do {
-            try await body("http://127.0.0.1:\(await port())/chronicle")
-        } catch {
-            await serviceGroup.triggerGracefulShutdown()
-            throw error
-        }
-        await serviceGroup.triggerGracefulShutdown()
-        try await group.waitForAll()
-    }
-}
-
-/// Learns the bound port from `onServerRunning`.
-actor PortBox {
-    private var port: Int?
-    private var waiters: [CheckedContinuation<Int, Never>] = []
-    func set(_ p: Int) { port = p; waiters.forEach { $0.resume(returning: p) }; waiters = [] }
-    func get() async -> Int {
-        if let port { return port }
-        return await withCheckedContinuation { waiters.append($0) }
-    }
+func withLiveServer(_ app: any ApplicationProtocol, box: PortBox, _ body: @Sendable (String) async throws -> Void) async throws {
+    try await withRunningServers([(app, box)]) { ports in try await body("http://127.0.0.1:\(ports[0])/chronicle") }
 }
 
 /// Serves recorded PHP responses byte for byte (status, signature header, body) by path.
@@ -71,7 +48,7 @@ struct VerifyChainLiveTests {
         let (app, box) = recordedServer(recorded)
         let keyA = try Fixtures.serverPublicKey("a")
         let keyB = try Fixtures.serverPublicKey("b")
-        try await withLiveServer(app, port: { await box.get() }) { url in
+        try await withLiveServer(app, box: box) { url in
             let result = try await ChainDownload(client: try ChronicleClient(baseURL: url, serverKey: keyA)).run()
             let final = try Fixtures.chainEntries("chain/a-export-final.json")
             #expect(result.size == 56)
@@ -96,7 +73,7 @@ struct VerifyChainLiveTests {
         recorded.body[at] ^= 0x01
         let (app, box) = recordedServer(recorded)
         let keyA = try Fixtures.serverPublicKey("a")
-        try await withLiveServer(app, port: { await box.get() }) { url in
+        try await withLiveServer(app, box: box) { url in
             do {
                 _ = try await ChainDownload(client: try ChronicleClient(baseURL: url, serverKey: keyA)).run()
                 Issue.record("a tampered response was accepted")
@@ -117,7 +94,7 @@ struct VerifyChainLiveTests {
         let service = ChronicleService(database: database, key: nodeKey, config: NodeConfig())
         let app = buildApplication(api: ChronicleAPI(service: service), host: "127.0.0.1", port: 0,
                                    logger: Logger(label: "node")) { channel in await box.set(channel.localAddress?.port ?? 0) }
-        try await withLiveServer(app, port: { await box.get() }) { url in
+        try await withLiveServer(app, box: box) { url in
             let chronicle = try ChronicleClient(baseURL: url, serverKey: nodeKey.publicKey)
             let unit = "é😀/\"\\\r\n\t<x>"
             let body = Array(String(repeating: unit, count: (1 << 20) / unit.utf8.count).utf8)

@@ -3,22 +3,8 @@ import NIOCore
 import NIOHTTP1
 import WitnessCore
 
-/// One raw answer from a peer witness, before any check.
-public struct PeerResponse: Sendable {
-    /// HTTP status.
-    public var status: Int
-    /// Every `Body-Signature-Ed25519` value.
-    public var signatures: [String]
-    /// The exact body bytes.
-    public var body: [UInt8]
-
-    /// Makes a response.
-    public init(status: Int, signatures: [String], body: [UInt8]) {
-        self.status = status
-        self.signatures = signatures
-        self.body = body
-    }
-}
+/// One raw answer from a peer witness, before any check: the same shape as an upstream's.
+public typealias PeerResponse = UpstreamResponse
 
 /// Why an exchange with a peer failed. The peer backs off; nothing of ours changed.
 public enum PeerError: Error, Sendable, Equatable, CustomStringConvertible {

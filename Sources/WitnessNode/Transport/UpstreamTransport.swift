@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 import WitnessCore
 
-/// One raw HTTP answer from an upstream, before any check.
+/// One raw HTTP answer (from an upstream or a peer), before any check.
 public struct UpstreamResponse: Sendable {
     /// HTTP status.
     public var status: Int

@@ -10,40 +10,10 @@ import WitnessServer
 import WitnessStore
 import WitnessTesting
 
-/// Learns the bound port from `onServerRunning`.
-actor PortBox {
-    private var port: Int?
-    private var waiters: [CheckedContinuation<Int, Never>] = []
-
-    func set(_ p: Int) {
-        port = p
-        waiters.forEach { $0.resume(returning: p) }
-        waiters = []
-    }
-
-    func get() async -> Int {
-        if let port { return port }
-        return await withCheckedContinuation { waiters.append($0) }
-    }
-}
-
 /// Runs the apps on 127.0.0.1 with free ports, calls `body` with their API base URLs
 /// (`http://127.0.0.1:PORT/chronicle`), then shuts them down.
 func withLiveServers(_ apps: [(any ApplicationProtocol, PortBox)], _ body: @Sendable ([String]) async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        let serviceGroup = ServiceGroup(configuration: .init(services: apps.map { $0.0 as any Service }, logger: Logger(label: "test")))
-        group.addTask { try await serviceGroup.run() }
-        var urls: [String] = []
-        for (_, box) in apps { urls.append("http://127.0.0.1:\(await box.get())/chronicle") }
-        do {
-            try await body(urls)
-        } catch {
-            await serviceGroup.triggerGracefulShutdown()
-            throw error
-        }
-        await serviceGroup.triggerGracefulShutdown()
-        try await group.waitForAll()
-    }
+    try await withRunningServers(apps) { ports in try await body(ports.map { "http://127.0.0.1:\($0)/chronicle" }) }
 }
 
 /// Serves a `FakeChronicle` under `/chronicle` over real HTTP/1.1, including its `delay`
