@@ -24,7 +24,8 @@ public struct NodeRuntime: Sendable {
         sync = UpstreamSync(database: database, key: key, name: config.name, transport: transport ?? HTTPUpstreamTransport(http: http),
                             clock: clock, logger: logger, maxResponseBytes: config.upstreamMaxResponseBytes,
                             timeout: .seconds(config.upstreamTimeout))
-        poller = UpstreamPoller(sync: sync, interval: .seconds(config.pollInterval), attestationInterval: config.attestationInterval)
+        poller = UpstreamPoller(sync: sync, interval: .seconds(config.pollInterval), attestationInterval: config.attestationInterval,
+                                concurrency: config.pollConcurrency)
         crossSigner = CrossSigner(database: database, key: key, interval: .seconds(config.pollInterval), clock: clock,
                                   logger: logger, http: http)
     }

@@ -76,6 +76,15 @@ extension WitnessDatabase {
         try reader.read { db in try Row.fetchAll(db, sql: "SELECT * FROM upstream ORDER BY origin").map(Self.upstream) }
     }
 
+    /// Ids of the upstreams the poller may poll (not blocked, no proven split view), ascending.
+    ///
+    /// The poller reads this every tick, so it reads one integer per row rather than whole rows.
+    public func pollableUpstreamIDs() throws -> [Int64] {
+        try reader.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM upstream WHERE blocked = 0 AND split_view IS NULL ORDER BY id")
+        }
+    }
+
     /// One upstream by origin.
     public func upstream(origin: String) throws -> UpstreamRecord? {
         try reader.read { db in try Self.upstream(db, origin: origin) }

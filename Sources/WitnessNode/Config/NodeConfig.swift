@@ -26,6 +26,8 @@ public struct NodeConfig: Sendable, Equatable {
     public var upstreamMaxResponseBytes: Int = 64 << 20
     /// Seconds between `attestation/v1` entries in the own ledger.
     public var attestationInterval: Int64 = 86_400
+    /// Most upstream polls in flight at once (connections and responses held together).
+    public var pollConcurrency: Int = UpstreamPoller.defaultConcurrency
 
     /// The defaults: a loopback node like a fresh `bin/install.php` Chronicle.
     public init(name: String = "witness.localhost", host: String = "127.0.0.1", port: Int = 7380,
@@ -126,6 +128,9 @@ extension NodeConfig {
         case "upstream-max-response-bytes":
             guard let n = Int(try text()), n >= 4096 else { throw fail("expected a byte count of at least 4096") }
             upstreamMaxResponseBytes = n
+        case "poll-concurrency":
+            guard let n = Int(try text()), (1...1024).contains(n) else { throw fail("expected a number of polls in flight, 1 to 1024") }
+            pollConcurrency = n
         default:
             throw fail("unknown setting; known: \(Self.keys.joined(separator: ", "))")
         }
@@ -134,7 +139,7 @@ extension NodeConfig {
     /// Every setting key, in the order the config file lists them.
     public static let keys = ["name", "listen", "paginate-export", "request-timeout", "publish-new-clients",
                               "publish-revoked-clients", "max-body-bytes", "poll-interval", "upstream-timeout",
-                              "upstream-max-response-bytes", "attestation-interval"]
+                              "upstream-max-response-bytes", "attestation-interval", "poll-concurrency"]
 
     /// The config file form of this configuration.
     public var json: JSONValue {
@@ -150,6 +155,7 @@ extension NodeConfig {
             JSONMember("upstream-timeout", .string("\(upstreamTimeout)s")),
             JSONMember("upstream-max-response-bytes", .int(upstreamMaxResponseBytes)),
             JSONMember("attestation-interval", .string("\(attestationInterval)s")),
+            JSONMember("poll-concurrency", .int(pollConcurrency)),
         ])
     }
 }
