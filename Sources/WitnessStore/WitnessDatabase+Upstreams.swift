@@ -36,6 +36,19 @@ extension WitnessDatabase {
         }
     }
 
+    /// Adds many new upstreams in one transaction (one fsync, not one per row): bulk setup such as
+    /// `bench`. Every origin must be new; an existing one fails the whole batch.
+    package func addUpstreams(_ upstreams: [(origin: String, url: String, publicKey: Ed25519PublicKey)], at time: Timestamp) async throws {
+        try await writer.write { db in
+            for upstream in upstreams {
+                try db.execute(sql: """
+                    INSERT INTO upstream (origin, url, publickey, replicate, uniqueid, added) VALUES (?, ?, ?, 0, ?, ?)
+                    """, arguments: [upstream.origin, upstream.url, Data(upstream.publicKey.bytes),
+                                     Base64URL.encode(SecureRandom.bytes(33)), time.atom])
+            }
+        }
+    }
+
     /// Stops polling `origin`; the row and its head stay. Returns false for an unknown origin.
     public func blockUpstream(origin: String) async throws -> Bool {
         try await writer.write { db in

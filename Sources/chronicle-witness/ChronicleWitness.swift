@@ -9,7 +9,7 @@ struct ChronicleWitness: AsyncParsableCommand {
             InitCommand.self, ServeCommand.self, ClientCommand.self, KeygenCommand.self,
             PublishCommand.self, VerifyChainCommand.self,
             UpstreamCommand.self, StatusCommand.self, EvidenceCommand.self,
-            CrossSignCommand.self, MirrorCommand.self,
+            CrossSignCommand.self, MirrorCommand.self, BenchCommand.self,
         ]
     )
 }
