@@ -40,18 +40,18 @@ enum ChainBench {
         return head + String(repeating: "x", count: padding) + #""}"#
     }
 
-    /// Seconds `ChainVerifier` takes over the whole chain (throws if any entry fails).
+    /// CPU seconds `ChainVerifier` takes over the whole chain (throws if any entry fails).
     static func timeVerifier(_ chain: Chain) throws -> Double {
-        try Stopwatch.seconds {
+        try Stopwatch.cpuSeconds {
             let verifier = ChainVerifier()
             for entry in chain.served { try verifier.verify(entry) }
         }
     }
 
-    /// Seconds the raw bound loop takes over the whole chain.
+    /// CPU seconds the raw bound loop takes over the whole chain.
     static func timeBound(_ chain: Chain) -> Double {
         var verified = 0
-        let seconds = Stopwatch.seconds { verified = RawSodium.verifyChainBound(chain.raw) }
+        let seconds = Stopwatch.cpuSeconds { verified = RawSodium.verifyChainBound(chain.raw) }
         precondition(verified == chain.raw.count, "the bound loop rejected entry \(verified + 1)")
         return seconds
     }
@@ -61,7 +61,7 @@ enum ChainBench {
     @discardableResult
     static func run(_ report: BenchReport, entries: Int, bodySizes: [Int], rounds: Int) throws -> [Int: Double] {
         var bounds: [Int: Double] = [:]
-        report.section("a. chain verification (\(Format.int(Double(entries))) entries, one core; median of \(rounds) alternating rounds)")
+        report.section("a. chain verification (\(Format.int(Double(entries))) entries, one thread; entries per CPU-second, median of \(rounds) alternating rounds)")
         RawSodium.initialise()
         for size in bodySizes {
             let chain = generate(count: entries, bodyBytes: size)
