@@ -24,7 +24,7 @@ OUT="bench-results/$(date -u +%Y-%m-%dT%H%M%SZ).txt"
 {
     echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (modified)')"
     echo "swift: $(swift --version 2>&1 | head -1)"
-    echo "wrk: $(command -v wrk >/dev/null 2>&1 && wrk -v 2>&1 | head -1 || echo 'not installed')"
+    if command -v wrk >/dev/null 2>&1; then echo "wrk: $( (wrk -v 2>&1 || true) | head -1)"; else echo "wrk: not installed"; fi
     # Temporary databases go under bench-results/ (a real disk), so synchronous=FULL really fsyncs.
     mkdir -p bench-results/tmp
     "$BIN" bench run --temp-dir "$PWD/bench-results/tmp" "$@"

@@ -35,6 +35,7 @@ enum PublishBench {
                 ids.append(record.publicid)
             }
             let tally = Locked(Tally())
+            let cpuBefore = ProcessCPU.seconds()
             let (identities, bytes) = (Array(zip(ids, clientKeys)), bodyBytes)
             let elapsed = try await node.serving { base in
                 let url = base + "/publish"
@@ -75,13 +76,15 @@ enum PublishBench {
                 }
             }
             let result = tally.withLock { $0 }
+            // Client and node share this process: CPU per entry covers signing the request too.
+            let cpuPerEntry = (ProcessCPU.seconds() - cpuBefore) / Double(max(result.ok, 1))
             let stored = try node.database.ledgerSize()
             guard stored == result.ok else {
                 throw BenchFailure("publish with \(count) client(s): \(result.ok) answered 200 but the ledger holds \(stored) entries")
             }
             let rate = Double(result.ok) / elapsed
             let php = php[count]
-            report.line("   \(count) client(s): \(result.ok) entries in \(Format.fixed(elapsed, 2)) s, \(result.errors) errors; ledger size \(stored) (matches)"
+            report.line("   \(count) client(s): \(result.ok) entries in \(Format.fixed(elapsed, 2)) s, \(result.errors) errors; ledger size \(stored) (matches); CPU (clients + node) \(Format.int(cpuPerEntry * 1e6)) µs/entry"
                         + (result.firstError.map { "; first error: \($0)" } ?? ""))
             report.figure("publish, \(count) client\(count == 1 ? "" : "s") (errors: \(result.errors))", ours: "\(Format.int(rate)) entries/s",
                           reference: php.map { "PHP \(Format.int($0)) entries/s" + (count == 4 ? " (28.6 % fail)" : "") } ?? "—",
