@@ -38,7 +38,8 @@ public struct NodeRuntime: Sendable {
         sync.events = events
         sync.metrics = metrics
         self.sync = sync
-        poller = UpstreamPoller(sync: sync, interval: .seconds(config.pollInterval), attestationInterval: config.attestationInterval)
+        poller = UpstreamPoller(sync: sync, interval: .seconds(config.pollInterval), attestationInterval: config.attestationInterval,
+                                concurrency: config.pollConcurrency)
         crossSigner = CrossSigner(database: database, key: key, interval: .seconds(config.pollInterval), clock: clock,
                                   logger: logger, http: http)
         var settings = Gossip.Settings()

@@ -116,9 +116,12 @@ extension WitnessDatabase {
     }
 
     /// The client with this id.
+    ///
+    /// Every publish authenticates through here: the statement is prepared once per connection,
+    /// and as one SELECT is its own snapshot in WAL mode no explicit read transaction is opened.
     public func client(publicid: String) throws -> ClientRecord? {
-        try reader.read { db in
-            try Row.fetchOne(db, sql: "SELECT publicid, publickey, is_admin, comment, created FROM client WHERE publicid = ?",
+        try reader.unsafeRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT publicid, publickey, is_admin, comment, created FROM client WHERE publicid = ?"),
                              arguments: [publicid]).map(Self.client)
         }
     }

@@ -36,6 +36,19 @@ extension WitnessDatabase {
         }
     }
 
+    /// Adds many new upstreams in one transaction (one fsync, not one per row): bulk setup such as
+    /// `bench`. Every origin must be new; an existing one fails the whole batch.
+    package func addUpstreams(_ upstreams: [(origin: String, url: String, publicKey: Ed25519PublicKey)], at time: Timestamp) async throws {
+        try await writer.write { db in
+            for upstream in upstreams {
+                try db.execute(sql: """
+                    INSERT INTO upstream (origin, url, publickey, replicate, uniqueid, added) VALUES (?, ?, ?, 0, ?, ?)
+                    """, arguments: [upstream.origin, upstream.url, Data(upstream.publicKey.bytes),
+                                     Base64URL.encode(SecureRandom.bytes(33)), time.atom])
+            }
+        }
+    }
+
     /// Stops polling `origin`; the row and its head stay. Returns false for an unknown origin.
     public func blockUpstream(origin: String) async throws -> Bool {
         try await writer.write { db in
@@ -74,6 +87,15 @@ extension WitnessDatabase {
     /// Every upstream, blocked ones included, by origin.
     public func upstreams() throws -> [UpstreamRecord] {
         try reader.read { db in try Row.fetchAll(db, sql: "SELECT * FROM upstream ORDER BY origin").map(Self.upstream) }
+    }
+
+    /// Ids of the upstreams the poller may poll (not blocked, no proven split view), ascending.
+    ///
+    /// The poller reads this every tick, so it reads one integer per row rather than whole rows.
+    public func pollableUpstreamIDs() throws -> [Int64] {
+        try reader.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM upstream WHERE blocked = 0 AND split_view IS NULL ORDER BY id")
+        }
     }
 
     /// One upstream by origin.

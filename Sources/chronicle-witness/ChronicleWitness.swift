@@ -11,7 +11,7 @@ struct ChronicleWitness: AsyncParsableCommand {
             PublishCommand.self, VerifyChainCommand.self,
             UpstreamCommand.self, StatusCommand.self, EvidenceCommand.self,
             CrossSignCommand.self, MirrorCommand.self, PeerCommand.self, RotateKeyCommand.self, CheckCommand.self,
-            BackupCommand.self,
+            BackupCommand.self, BenchCommand.self,
         ]
     )
 

@@ -36,6 +36,8 @@ public struct NodeConfig: Sendable, Equatable {
     public var publishRateLimit: Double? = 100
     /// Gossip requests per second allowed per remote address (bursts of twice that); nil: unlimited.
     public var gossipRateLimit: Double? = 10
+    /// Most upstream polls in flight at once (connections and responses held together).
+    public var pollConcurrency: Int = UpstreamPoller.defaultConcurrency
 
     /// The defaults: a loopback node like a fresh `bin/install.php` Chronicle.
     public init(name: String = "witness.localhost", host: String = "127.0.0.1", port: Int = 7380,
@@ -156,6 +158,9 @@ extension NodeConfig {
         case "upstream-max-response-bytes":
             guard let n = Int(try text()), n >= 4096 else { throw fail("expected a byte count of at least 4096") }
             upstreamMaxResponseBytes = n
+        case "poll-concurrency":
+            guard let n = Int(try text()), (1...1024).contains(n) else { throw fail("expected a number of polls in flight, 1 to 1024") }
+            pollConcurrency = n
         default:
             throw fail("unknown setting; known: \(Self.keys.joined(separator: ", "))")
         }
@@ -165,7 +170,7 @@ extension NodeConfig {
     public static let keys = ["name", "listen", "paginate-export", "request-timeout", "publish-new-clients",
                               "publish-revoked-clients", "max-body-bytes", "poll-interval", "upstream-timeout",
                               "upstream-max-response-bytes", "attestation-interval", "gossip-interval", "gossip-fanout",
-                              "peers-dir", "publish-rate-limit", "gossip-rate-limit"]
+                              "peers-dir", "publish-rate-limit", "gossip-rate-limit", "poll-concurrency"]
 
     /// The config file form of this configuration.
     public var json: JSONValue {
@@ -186,6 +191,7 @@ extension NodeConfig {
             JSONMember("peers-dir", peersDir.map { .string($0) } ?? .null),
             JSONMember("publish-rate-limit", publishRateLimit.map { .number(Self.number($0)) } ?? .null),
             JSONMember("gossip-rate-limit", gossipRateLimit.map { .number(Self.number($0)) } ?? .null),
+            JSONMember("poll-concurrency", .int(pollConcurrency)),
         ])
     }
 }

@@ -54,17 +54,19 @@ extension UpstreamSync {
             }
             if let failure { throw UpstreamError.chain(origin: start.origin, failure) }
             lastPage = page
-            let total = page.json["total"]?.intValue
-            let target = total.map { current.hasPrefix("/since/") ? start.size + $0 : $0 }
-            if start.size == 0 || (target ?? 0) - start.size > rows.count {
-                logger.info("syncing", metadata: ["size": "\(size)", "target": "\(target.map(String.init) ?? "unknown")"])
-                try await database.recordSyncTarget(upstream: start.id, target)
-            }
             // SPEC: chronicle-protocol §4.13 — follow `next` while the server paginates.
             if page.json["paginated"]?.isTruthy == true, !rows.isEmpty, let next = page.json["next"]?.stringValue {
                 path = next.hasPrefix("/") ? next : "/" + next
             } else {
                 path = nil
+            }
+            // Progress is recorded only while more pages follow: a sync that ends with this page is
+            // cosigned in this poll, which clears the target again (and each write is an fsync).
+            if path != nil {
+                let total = page.json["total"]?.intValue
+                let target = total.map { current.hasPrefix("/since/") ? start.size + $0 : $0 }
+                logger.info("syncing", metadata: ["size": "\(size)", "target": "\(target.map(String.init) ?? "unknown")"])
+                try await database.recordSyncTarget(upstream: start.id, target)
             }
         }
         return lastPage

@@ -1,0 +1,52 @@
+import AsyncHTTPClient
+import WitnessCore
+import WitnessNode
+import WitnessStore
+
+/// Figure a (second part): a witness's first sync of a whole chain from a real node over HTTP on
+/// loopback: `GET /lasthash`, `GET /export`, every response signature and entry verified, every
+/// position stored (one SQLite transaction, `synchronous = FULL`), the head cosigned and recorded.
+enum DownloadBench {
+    /// Stock PHP Chronicle replicating or verifying a 10,000-entry chain (PERFORMANCE-TARGETS.md).
+    static let phpEntriesPerSecond = 228.0
+
+    /// Downloads `size` entries from the node at `url` (signed by `serverKey`) `rounds` times, each
+    /// into a fresh witness database, and reports the median rate.
+    static func run(_ report: BenchReport, url: String, serverKey: Ed25519PublicKey, size: Int, rounds: Int,
+                    temp: String?, http: HTTPClient, bound: Double?) async throws {
+        report.section("a2. download, verify and store a \(Format.int(Double(size)))-entry chain over HTTP (loopback, real node, synchronous=FULL)")
+        var rates: [Double] = []
+        for round in 1...rounds {
+            let witness = try BenchNode("bench-download", in: temp)
+            defer { witness.remove() }
+            let sync = UpstreamSync(database: witness.database, key: witness.key, name: "bench.witness",
+                                    transport: HTTPUpstreamTransport(http: http), clock: SystemWallClock(), logger: BenchLog.quiet,
+                                    maxResponseBytes: 1 << 30, timeout: .seconds(600))
+            guard case .added(let upstream) = try await witness.database.addUpstream(
+                origin: "bench.source/chronicle", url: url, publicKey: serverKey, replicate: false, at: SystemWallClock().now()) else {
+                throw BenchFailure("the download witness already had the upstream")
+            }
+            var outcome: UpstreamSync.Outcome?
+            let seconds = await Stopwatch.seconds { outcome = await sync.poll(upstream) }
+            guard case .advanced(let checkpoint)? = outcome, checkpoint.size == size else {
+                throw BenchFailure("download round \(round) did not verify the whole chain: \(String(describing: outcome))")
+            }
+            let rate = Double(size) / seconds
+            rates.append(rate)
+            report.line("   round \(round): \(Format.fixed(seconds, 2)) s, \(Format.int(rate)) entries/s")
+        }
+        if let bound {
+            report.line("   median \(Format.int(rates.median)) entries/s = \(Format.percent(rates.median / bound)) of the raw verify bound of this run")
+        }
+        let ofBound = bound.map { "; \(Format.percent(rates.median / $0)) of bound" } ?? ""
+        report.figure("download + verify + store \(Format.int(Double(size))) entries over HTTP", ours: "\(Format.int(rates.median)) entries/s",
+                      reference: "PHP \(Format.int(phpEntriesPerSecond)) entries/s", ratio: Format.times(rates.median / phpEntriesPerSecond) + " PHP" + ofBound,
+                      target: "≥ 90 % of bound")
+    }
+}
+
+/// A benchmark that could not measure what it set out to (a wrong result is never a figure).
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

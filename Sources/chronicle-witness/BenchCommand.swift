@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import WitnessBench
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure chain verification, publish, the read API and poll cycles on this machine (Scripts/bench.sh runs it).",
+        subcommands: [BenchRunCommand.self, BenchPollOnceCommand.self],
+        defaultSubcommand: BenchRunCommand.self)
+}
+
+struct BenchRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run every benchmark (or --only some) and print the figures and a summary table.")
+
+    @Option(help: "Comma-separated sections: chain, download, publish, read, poll, gossip (default: all).")
+    var only: String?
+
+    @Option(help: "Seconds per read endpoint under wrk.")
+    var readSeconds: Int = 10
+
+    @Option(help: "Seconds per publish run.")
+    var publishSeconds: Double = 5
+
+    @Option(help: "Poll cycles as UPSTREAMS:CONCURRENCY pairs, comma-separated (concurrency 0 = unbounded).")
+    var pollCases: String = "1000:16,10000:16,1000:0"
+
+    @Option(help: "Rounds of the chain verification comparison.")
+    var chainRounds: Int = 5
+
+    @Option(help: "Directory for the temporary databases (a real disk: synchronous=FULL must reach it).")
+    var tempDir: String?
+
+    func run() async throws {
+        var options = BenchRun.Options(executable: try Self.executablePath())
+        if let only {
+            options.sections = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let known: Set<String> = ["chain", "download", "publish", "read", "poll", "gossip"]
+            guard options.sections.isSubset(of: known) else {
+                throw ValidationError("--only takes \(known.sorted().joined(separator: ", "))")
+            }
+        }
+        options.readSeconds = readSeconds
+        options.publishSeconds = publishSeconds
+        options.chainRounds = chainRounds
+        options.temporaryDirectory = tempDir
+        options.pollCases = try pollCases.split(separator: ",").map { pair in
+            let parts = pair.split(separator: ":")
+            guard parts.count == 2, let n = Int(parts[0]), let c = Int(parts[1]), n > 0, c >= 0 else {
+                throw ValidationError("--poll-cases takes UPSTREAMS:CONCURRENCY pairs, e.g. 1000:16,10000:16")
+            }
+            return (n, c)
+        }
+        try await BenchRun(options: options).run()
+    }
+
+    static func executablePath() throws -> String {
+        try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    }
+}
+
+/// The witness half of the poll-cycle benchmark, run by `bench run` as a child process.
+struct BenchPollOnceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "poll-once",
+        abstract: "Poll every upstream of a witness database once and print timing and peak RSS (used by bench).",
+        shouldDisplay: false)
+
+    @Option(help: "The witness database file.") var db: String
+    @Option(help: "Most polls in flight at once.") var concurrency: Int = 16
+
+    func run() async throws {
+        try await PollBench.child(database: db, concurrency: concurrency)
+    }
+}
