@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "WitnessNodeTests",
             dependencies: [
-                "WitnessCore", "WitnessStore", "WitnessNode", "WitnessServer", "WitnessClient", "WitnessTesting",
+                "WitnessCore", "WitnessStore", "WitnessNode", "WitnessServer", "WitnessClient", "WitnessTesting", "WitnessBench",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

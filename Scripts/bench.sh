@@ -28,7 +28,6 @@ OUT="bench-results/$(date -u +%Y-%m-%dT%H%M%SZ).txt"
     # Temporary databases go under bench-results/ (a real disk), so synchronous=FULL really fsyncs.
     mkdir -p bench-results/tmp
     "$BIN" bench run --temp-dir "$PWD/bench-results/tmp" "$@"
-    # GOSSIP HOOK: gossip convergence benchmarks will run here (or as a section of `bench run`).
 } 2>&1 | tee "$OUT"
 rmdir bench-results/tmp 2>/dev/null || true
 echo "results written to $OUT"

@@ -31,6 +31,8 @@ public struct BenchRun: Sendable {
         public var pollCases: [(upstreams: Int, concurrency: Int)] = [(1_000, 16), (10_000, 16), (1_000, 0)]
         /// Entries per polled upstream.
         public var pollEntries = 3
+        /// Network sizes of the gossip convergence runs.
+        public var gossipSizes = [10, 30, 100]
         /// Where temporary databases go (must be a real disk for `synchronous = FULL` to mean anything).
         public var temporaryDirectory: String?
         /// This executable, for the poll child.
@@ -107,10 +109,7 @@ public struct BenchRun: Sendable {
                                     executable: o.executable)
         }
         if o.sections.contains("gossip") {
-            // HOOK: gossip convergence benchmarks (witness-to-witness) are to be added here by their
-            // owner: a `GossipBench.run(report, …)` section, its figures recorded with `report.figure`.
-            report.section("e. gossip convergence (hook: not measured yet)")
-            report.line("   not implemented in this version; see docs/performance.md, \"Gossip convergence\"")
+            try await GossipBench.run(report, sizes: o.gossipSizes)
         }
     }
 }

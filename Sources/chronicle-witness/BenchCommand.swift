@@ -5,7 +5,7 @@ import WitnessBench
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure chain verification, publish, the read API and poll cycles on this machine (Scripts/bench.sh runs it).",
+        abstract: "Measure chain verification, publish, the read API, poll cycles and gossip convergence (Scripts/bench.sh runs it).",
         subcommands: [BenchRunCommand.self, BenchPollOnceCommand.self],
         defaultSubcommand: BenchRunCommand.self)
 }
@@ -26,6 +26,9 @@ struct BenchRunCommand: AsyncParsableCommand {
 
     @Option(help: "Poll cycles as UPSTREAMS:CONCURRENCY pairs, comma-separated (concurrency 0 = unbounded).")
     var pollCases: String = "1000:16,10000:16,1000:0"
+
+    @Option(help: "Gossip network sizes, comma-separated.")
+    var gossipNodes: String = "10,30,100"
 
     @Option(help: "Rounds of the chain verification comparison.")
     var chainRounds: Int = 5
@@ -52,6 +55,10 @@ struct BenchRunCommand: AsyncParsableCommand {
                 throw ValidationError("--poll-cases takes UPSTREAMS:CONCURRENCY pairs, e.g. 1000:16,10000:16")
             }
             return (n, c)
+        }
+        options.gossipSizes = try gossipNodes.split(separator: ",").map { text in
+            guard let n = Int(text), n >= 3 else { throw ValidationError("--gossip-nodes takes sizes of at least 3, e.g. 10,30,100") }
+            return n
         }
         try await BenchRun(options: options).run()
     }

@@ -1,5 +1,5 @@
 import Testing
-import WitnessTesting
+import WitnessBench
 
 /// The in-process network the gossip benchmark uses: real nodes, real gossip, no sockets.
 @Suite("Gossip simulation")

@@ -6,8 +6,8 @@ import WitnessStore
 /// A split view shown to some of N witnesses, gossiped round by round in one process: how many
 /// rounds until every honest node holds the proof, and how many bytes that costs.
 ///
-/// Every node is a real `NodeRuntime` (its own in-memory database and key); upstreams are two
-/// `FakeChronicle`s under one key (entries 1–3 shared, then two histories); peers talk through
+/// Every node is a real `NodeRuntime` (its own in-memory database and key); the upstream is a
+/// `SplitUpstream` (one key, entries 1–3 shared, then two histories); peers talk through
 /// `InProcessNetwork`. A round is: every node runs `Gossip.round()` (fan-out exchanges), then
 /// every node does its follow-ups (fork searches) — what the gossip timer and service do.
 package enum GossipSimulation {
@@ -30,8 +30,7 @@ package enum GossipSimulation {
     /// Runs the scenario with `nodes` witnesses of which the first `victims` see the fork.
     package static func splitView(nodes: Int, victims: Int, fanout: Int = 3, maxRounds: Int = 50) async throws -> Result {
         precondition(nodes >= 2 && victims >= 1 && victims < nodes)
-        let (honest, forked) = FakeChronicle.splitView(shared: 3, diverging: 3)
-        let upstreams = FakeTransport(["https://honest.example/chronicle": honest, "https://forked.example/chronicle": forked])
+        let upstreams = SplitUpstream(shared: 3, diverging: 3)
         let network = InProcessNetwork()
         let quiet = Logger(label: "simulation", factory: { _ in SwiftLogNoOpLogHandler() })
         let clock = ManualWallClock(Timestamp(seconds: 1_800_000_000))
@@ -53,8 +52,8 @@ package enum GossipSimulation {
                 try await database.addPeer(vkey: vkey, url: InProcessNetwork.url(vkey.name), operatorName: nil, contact: nil,
                                            source: .cli, at: clock.now())
             }
-            let url = index < victims ? "https://forked.example/chronicle" : "https://honest.example/chronicle"
-            let record = try await database.addUpstream(origin: origin, url: url, publicKey: honest.serverKey.publicKey,
+            let url = index < victims ? SplitUpstream.forkedURL : SplitUpstream.honestURL
+            let record = try await database.addUpstream(origin: origin, url: url, publicKey: upstreams.serverKey.publicKey,
                                                         replicate: false, at: clock.now())
             if case .added(let upstream) = record { _ = await runtime.sync.poll(upstream) }
         }
