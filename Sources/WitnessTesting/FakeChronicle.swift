@@ -161,6 +161,12 @@ package final class FakeChronicle: Sendable {
         return state.withLock { render(path, $0) }
     }
 
+    /// Answers `path` as `respond(path:)` does, as the body and signature that evidence carries.
+    package func signed(path: String) async -> UpstreamSigned {
+        let response = await respond(path: path)
+        return UpstreamSigned(body: response.body, signature: response.signatures.first ?? "")
+    }
+
     private func render(_ rawPath: String, _ s: State) -> UpstreamResponse {
         let path = rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let name = s.hostility.historyByPath.filter { path.hasPrefix($0.key) }.max { $0.key.count < $1.key.count }?.value ?? s.served
