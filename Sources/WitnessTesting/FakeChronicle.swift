@@ -33,6 +33,8 @@ package final class FakeChronicle: Sendable {
         package var trickle: (chunkBytes: Int, pause: Duration)?
         /// `/lasthash` names the entry at this position instead of the last one (freeze).
         package var lasthashPosition: Int?
+        /// Report this `total` on `/since` and unpaginated `/export` bodies instead of the true count.
+        package var total: Int?
         /// Path prefix (relative to the API base, e.g. `/lasthash`) → history that path sees.
         package var historyByPath: [String: String] = [:]
 
@@ -196,7 +198,7 @@ package final class FakeChronicle: Sendable {
                 members = pagination(page: p, offset: offset, size: size, total: entries.count, base: "/export")
                 rows = Array(entries.dropFirst(offset).prefix(size))
             } else {
-                members = [JSONMember("total", .int(entries.count))]
+                members = [JSONMember("total", .int(s.hostility.total ?? entries.count))]
             }
             members.append(JSONMember("results", .array(rows.map(\.exportStyle))))
             return signed(ChronicleEnvelope.ok(at: s.now, members), s)
@@ -219,7 +221,7 @@ package final class FakeChronicle: Sendable {
                 members = pagination(page: p, offset: offset, size: size, total: after.count, base: "/since/\(hash)")
                 rows = Array(after.dropFirst(offset).prefix(size))
             }
-            members.append(JSONMember("total", .int(after.count)))
+            members.append(JSONMember("total", .int(s.hostility.total ?? after.count)))
             members.append(JSONMember("results", .array(rows.map(\.lookupStyle))))
             return signed(ChronicleEnvelope.ok(at: s.now, members), s)
         default:
