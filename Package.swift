@@ -110,6 +110,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // libFuzzer harness over the WitnessCore parsers. A plain build makes a replay tool;
+        // Scripts/fuzz.sh builds it with -sanitize=fuzzer,address and -D FUZZING.
+        .target(name: "CLibFuzzer"),
+        .executableTarget(
+            name: "witness-fuzz",
+            dependencies: ["WitnessCore", "CLibFuzzer"],
+            swiftSettings: strict
+        ),
         .target(
             name: "WitnessTesting",
             dependencies: [

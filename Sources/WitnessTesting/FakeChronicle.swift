@@ -33,6 +33,8 @@ package final class FakeChronicle: Sendable {
         package var trickle: (chunkBytes: Int, pause: Duration)?
         /// `/lasthash` names the entry at this position instead of the last one (freeze).
         package var lasthashPosition: Int?
+        /// Report this `total` on `/since` and unpaginated `/export` bodies instead of the true count.
+        package var total: Int?
         /// Path prefix (relative to the API base, e.g. `/lasthash`) → history that path sees.
         package var historyByPath: [String: String] = [:]
 
@@ -174,6 +176,12 @@ package final class FakeChronicle: Sendable {
         return state.withLock { render(path, $0) }
     }
 
+    /// Answers `path` as `respond(path:)` does, as the body and signature that evidence carries.
+    package func signed(path: String) async -> UpstreamSigned {
+        let response = await respond(path: path)
+        return UpstreamSigned(body: response.body, signature: response.signatures.first ?? "")
+    }
+
     private func render(_ rawPath: String, _ s: State) -> UpstreamResponse {
         let path = rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let name = s.hostility.historyByPath.filter { path.hasPrefix($0.key) }.max { $0.key.count < $1.key.count }?.value ?? s.served
@@ -203,7 +211,7 @@ package final class FakeChronicle: Sendable {
                 members = pagination(page: p, offset: offset, size: size, total: entries.count, base: "/export")
                 rows = Array(entries.dropFirst(offset).prefix(size))
             } else {
-                members = [JSONMember("total", .int(entries.count))]
+                members = [JSONMember("total", .int(s.hostility.total ?? entries.count))]
             }
             members.append(JSONMember("results", .array(rows.map(\.exportStyle))))
             return signed(ChronicleEnvelope.ok(at: s.now, members), s)
@@ -226,7 +234,7 @@ package final class FakeChronicle: Sendable {
                 members = pagination(page: p, offset: offset, size: size, total: after.count, base: "/since/\(hash)")
                 rows = Array(after.dropFirst(offset).prefix(size))
             }
-            members.append(JSONMember("total", .int(after.count)))
+            members.append(JSONMember("total", .int(s.hostility.total ?? after.count)))
             members.append(JSONMember("results", .array(rows.map(\.lookupStyle))))
             return signed(ChronicleEnvelope.ok(at: s.now, members), s)
         default:

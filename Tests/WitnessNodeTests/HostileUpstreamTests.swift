@@ -102,4 +102,24 @@ struct HostileUpstreamTests {
         #expect(record.cosigned == nil)
         #expect(try witness.database.ledgerSize() == 0)
     }
+
+    /// Found reviewing where upstream-chosen numbers meet arithmetic: `start.size + total`
+    /// trapped on a `/since` whose signed `total` was Int.max, and a trap stops the whole node.
+    @Test(arguments: [Int.max, Int.min, -1])
+    func aLyingTotalIsAMalformedResponseNotACrash(total: Int) async throws {
+        let (fake, _, witness) = try await setUp(3)
+        #expect(try await witness.poll(Self.origin).checkpoint?.size == 3)
+        fake.append(2)
+        fake.misbehave { $0.total = total }
+        witness.clock.advance(seconds: 60)
+        guard case .malformedResponse(let url, _)? = try await witness.poll(Self.origin).error else {
+            Issue.record("a lying total was not refused")
+            return
+        }
+        #expect(url.hasPrefix(Self.base + "/since/"))
+        #expect(try witness.upstream(Self.origin).cosigned?.checkpoint.size == 3, "nothing is cosigned on a malformed response")
+        fake.misbehave { $0.total = nil }
+        witness.clock.advance(seconds: 60)
+        #expect(try await witness.poll(Self.origin).checkpoint?.size == 5, "the next honest answer is followed as usual")
+    }
 }

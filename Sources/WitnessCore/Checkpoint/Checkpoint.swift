@@ -32,16 +32,20 @@ public struct Checkpoint: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(origin) @ \(size) \(Base64.encode(root))" }
 
-    /// Parses the exact text form.
+    /// Parses the exact text form, byte by byte: a Swift `Character` split would read "\r\n"
+    /// as one character and see three lines where a byte-based parser sees four.
     public init(text: String) throws(NoteError) {
-        guard text.hasSuffix("\n") else { throw .malformedCheckpoint("the text does not end with a newline") }
-        let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+        let bytes = Array(text.utf8)
+        guard bytes.last == 0x0A else { throw .malformedCheckpoint("the text does not end with a newline") }
+        let lines = bytes.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         guard lines.count == 3 else {
             throw .malformedCheckpoint("expected exactly 3 lines (origin, size, root), found \(lines.count)")
         }
-        let origin = String(lines[0])
-        guard !origin.isEmpty, !origin.contains(where: { $0 == " " || $0 == "\t" }) else {
-            throw .malformedCheckpoint("origin line \"\(origin)\" is empty or contains blanks")
+        let origin = lines[0]
+        // SPEC: C2SP tlog-checkpoint — the origin is a schema-less URL; blanks and control
+        // characters (refused in any signed note) have no place in it.
+        guard !origin.isEmpty, origin.unicodeScalars.allSatisfy({ $0.value >= 0x20 && !$0.properties.isWhitespace }) else {
+            throw .malformedCheckpoint("origin line \(origin.debugDescription) is empty or contains blanks or control characters")
         }
         let sizeText = lines[1]
         guard let size = Int(sizeText), size >= 0, String(size) == sizeText else {

@@ -33,15 +33,33 @@ public struct SignedNote: Sendable, Hashable {
         self.lines = lines
     }
 
+    /// Whether `name` may name a key: non-empty, without '+', Unicode blanks or control characters.
+    ///
+    /// SPEC: C2SP signed-note (as golang.org/x/mod/sumdb/note `isValidName`) — "not have any
+    /// Unicode spaces or pluses"; control characters are refused in the whole note anyway.
+    public static func isValidKeyName(_ name: some StringProtocol) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
+            scalar != "+" && !scalar.properties.isWhitespace && scalar.value >= 0x20
+        }
+    }
+
     /// The serialized note.
     public var serialized: String {
         text + "\n" + lines.map { $0.text + "\n" }.joined()
     }
 
     /// Parses a note; at most `maxLines` signature lines (witness-protocol §5 uses 16).
+    ///
+    /// Works on UTF-8 bytes, never on Swift `Character`s: "\r\n" is one Character, so a
+    /// Character split would hide a line break from this parser that a byte-based one
+    /// (golang.org/x/mod/sumdb/note, every C2SP implementation) sees.
     public init(parsing note: String, maxLines: Int = 100) throws(NoteError) {
-        guard note.hasSuffix("\n") else { throw .malformedNote("the note does not end with a newline") }
         let bytes = Array(note.utf8)
+        guard bytes.last == 0x0A else { throw .malformedNote("the note does not end with a newline") }
+        // SPEC: C2SP signed-note (sumdb/note `Open`) — "valid UTF-8 with no non-newline ASCII control characters".
+        if let bad = bytes.firstIndex(where: { $0 < 0x20 && $0 != 0x0A }) {
+            throw .malformedNote("control character 0x\(String(bytes[bad], radix: 16)) at byte \(bad); only newlines are allowed")
+        }
         // The text ends at the first empty line ("\n\n"); everything after is signature lines.
         var split: Int?
         var i = 0
@@ -51,19 +69,23 @@ public struct SignedNote: Sendable, Hashable {
         }
         guard let split else { throw .malformedNote("no empty line separates the text from the signatures") }
         let text = String(decoding: bytes[...split], as: UTF8.self)
-        let rest = String(decoding: bytes[(split + 2)...], as: UTF8.self)
+        let rest = bytes[(split + 2)...].dropLast()
+        let prefix = Array("\u{2014} ".utf8)
         var lines: [Line] = []
-        for raw in rest.dropLast().split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in rest.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let shown = String(decoding: raw, as: UTF8.self)
             guard lines.count < maxLines else {
-                throw .tooManySignatures(count: rest.filter { $0 == "\n" }.count, limit: maxLines)
+                throw .tooManySignatures(count: rest.count { $0 == 0x0A } + 1, limit: maxLines)
             }
-            guard raw.hasPrefix("\u{2014} ") else { throw .malformedNote("signature line \"\(raw)\" does not start with \"— \"") }
-            let parts = raw.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains("+"),
-                  let sig = Base64.decode(parts[1]), sig.count >= 5 else {
-                throw .malformedNote("signature line \"\(raw)\" is not \"— name base64\"")
+            guard raw.starts(with: prefix) else { throw .malformedNote("signature line \"\(shown)\" does not start with \"— \"") }
+            let parts = raw.dropFirst(prefix.count).split(separator: 0x20, omittingEmptySubsequences: false)
+            let name = parts.first.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            // SPEC: C2SP signed-note — a key name is non-empty, without Unicode spaces or '+'.
+            guard parts.count == 2, Self.isValidKeyName(name),
+                  let sig = Base64.decode(String(decoding: parts[1], as: UTF8.self)), sig.count >= 5 else {
+                throw .malformedNote("signature line \"\(shown)\" is not \"— name base64\"")
             }
-            lines.append(Line(name: String(parts[0]), bytes: sig))
+            lines.append(Line(name: name, bytes: sig))
         }
         guard !lines.isEmpty else { throw .malformedNote("a signed note needs at least one signature line") }
         self.init(text: text, lines: lines)

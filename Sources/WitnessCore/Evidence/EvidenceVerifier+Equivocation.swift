@@ -30,7 +30,8 @@ extension EvidenceVerifier {
                 skipped.append("item \(number)'s cosigned note is malformed (\(error))")
                 continue
             }
-            guard parsed.checkpoint.origin == evidence.origin else {
+            // Bytes, not canonical equivalence: the cosignature covers the origin's exact bytes.
+            guard parsed.checkpoint.origin.utf8.elementsEqual(evidence.origin.utf8) else {
                 skipped.append("item \(number)'s checkpoint is for origin \(parsed.checkpoint.origin), not \(evidence.origin)")
                 continue
             }

@@ -56,7 +56,9 @@ public struct GossipHead: Sendable, Hashable {
         } catch {
             throw .invalidHead(index, "\(error)")
         }
-        guard note.checkpoint.origin == origin else {
+        // Bytes, not `String ==`: canonically equivalent spellings ("é" and "e" + U+0301) are
+        // equal to Swift but are different origins to every signature and every other parser.
+        guard note.checkpoint.origin.utf8.elementsEqual(origin.utf8) else {
             throw .invalidHead(index, "origin \"\(origin)\" differs from the checkpoint's origin \"\(note.checkpoint.origin)\"")
         }
         var signed: UpstreamSigned?

@@ -31,7 +31,8 @@ public struct VerifierKey: Sendable, Hashable, CustomStringConvertible {
     public init?(_ text: String) {
         // Names never contain '+', but standard base64 can: cut at the first two '+' only.
         let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[1].count == 8,
+        // SPEC: C2SP signed-note — the name is non-empty, without Unicode spaces or '+'.
+        guard parts.count == 3, SignedNote.isValidKeyName(parts[0]), parts[1].utf8.count == 8,
               let raw = Base64.decode(parts[2]), raw.count == 33, raw[0] == Self.cosignatureType,
               let key = Ed25519PublicKey(bytes: Array(raw[1...])) else { return nil }
         self.init(name: String(parts[0]), publicKey: key)

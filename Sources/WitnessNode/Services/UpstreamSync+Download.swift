@@ -54,6 +54,8 @@ extension UpstreamSync {
             }
             if let failure { throw UpstreamError.chain(origin: start.origin, failure) }
             lastPage = page
+            // A lying `total` (negative, or overflowing with our size) fails the poll; it never traps.
+            let target = try Self.syncTarget(total: page.json["total"], after: current.hasPrefix("/since/") ? start.size : 0, url: page.url)
             // SPEC: chronicle-protocol §4.13 — follow `next` while the server paginates.
             if page.json["paginated"]?.isTruthy == true, !rows.isEmpty, let next = page.json["next"]?.stringValue {
                 path = next.hasPrefix("/") ? next : "/" + next
@@ -63,8 +65,6 @@ extension UpstreamSync {
             // Progress is recorded only while more pages follow: a sync that ends with this page is
             // cosigned in this poll, which clears the target again (and each write is an fsync).
             if path != nil {
-                let total = page.json["total"]?.intValue
-                let target = total.map { current.hasPrefix("/since/") ? start.size + $0 : $0 }
                 logger.info("syncing", metadata: ["size": "\(size)", "target": "\(target.map(String.init) ?? "unknown")"])
                 try await database.recordSyncTarget(upstream: start.id, target)
             }
@@ -85,6 +85,19 @@ extension UpstreamSync {
             }
         }
         return out
+    }
+
+    /// The size the upstream claims to be syncing to: its `total` (plus `size`, for a `/since`).
+    ///
+    /// The upstream chooses `total`: a negative one, or one whose sum with our size overflows,
+    /// is a malformed response, never an arithmetic trap that would stop the whole node.
+    /// A `total` that is not an integer is ignored, as before: it only feeds the status page.
+    static func syncTarget(total value: JSONValue?, after size: Int, url: String) throws(UpstreamError) -> Int? {
+        guard let total = value?.intValue else { return nil }
+        guard total >= 0 else { throw .malformedResponse(url: url, reason: "\"total\" \(total) is negative") }
+        let (target, overflow) = size.addingReportingOverflow(total)
+        guard !overflow else { throw .malformedResponse(url: url, reason: "\"total\" \(total) is impossibly large") }
+        return target
     }
 }
 
