@@ -53,6 +53,14 @@ struct EvidenceCommand: ParsableCommand {
             switch EvidenceVerifier.verify(evidence) {
             case .proven(let kind, let summary) where kind == evidence.kind:
                 print("proven: \(kind.rawValue) by \(evidence.origin) (key \(evidence.upstreamKey)): \(summary)")
+                if case .notProven(let reason) = EvidenceVerifier.verify(evidence, standard: .selfContained) {
+                    // witness-protocol §6 accepts it; say what it rests on.
+                    let basis = kind == .rollback
+                        ? "it rests on a signed \"No record found\", which names no hash"
+                        : reason
+                    print("note: not self-contained: \(basis); it is the reporting witness's observation, "
+                        + "and nodes act on it only when a trusted peer relays it")
+                }
             case .proven(let kind, _):
                 throw CLIFailure("not proven: the evidence claims \(evidence.kind.rawValue) but proves \(kind.rawValue)")
             case .notProven(let reason):

@@ -1,6 +1,6 @@
 extension EvidenceVerifier {
     /// Rollback: body A serves entry H; a body B signed strictly later denies or cuts H.
-    static func rollback(_ bodies: [SignedBody]) -> EvidenceVerdict {
+    static func rollback(_ bodies: [SignedBody], acceptNoRecordFound: Bool = true) -> EvidenceVerdict {
         // The most advanced stage any candidate reached, for a precise notProven reason.
         var reason = "no upstream-signed body contains an entry whose currhash recomputes"
         var stage = 0
@@ -21,7 +21,9 @@ extension EvidenceVerifier {
                     // SPEC: witness-protocol §6 — rollback: "an upstream-signed body with a later
                     // `datetime`"; equal datetimes order nothing, so B must be strictly later.
                     guard let t2 = b.body.datetime, t2 > t1 else { continue }
-                    if let summary = denial(a: a, h: h, b: b) { return .proven(kind: .rollback, summary: summary) }
+                    if let summary = denial(a: a, h: h, b: b, acceptNoRecordFound: acceptNoRecordFound) {
+                        return .proven(kind: .rollback, summary: summary)
+                    }
                     note(3, "\(b.label) is later than \(a.label) but neither answers \"\(UpstreamBody.noRecordFoundMessage)\" "
                         + "nor lists a chain that ends at \(parentText(h.parent ?? [])) or puts another entry at \(h.label)'s position")
                 }
@@ -31,10 +33,11 @@ extension EvidenceVerifier {
     }
 
     /// How the later body `b` denies entry `h` served by `a`, as a summary; nil if it does not.
-    private static func denial(a: SignedBody, h: CheckedEntry, b: SignedBody) -> String? {
+    private static func denial(a: SignedBody, h: CheckedEntry, b: SignedBody, acceptNoRecordFound: Bool) -> String? {
         // SPEC: witness-protocol §6 — rollback: B "answers "No record found" for H". The signed
-        // error cannot name the queried hash (chronicle-protocol §9.3); the explanation does.
-        if b.body.isNoRecordFound {
+        // error cannot name the queried hash (chronicle-protocol §9.3); the explanation does, on
+        // the reporter's word: the self-contained standard does not accept it.
+        if acceptNoRecordFound, b.body.isNoRecordFound {
             return "\(b.label) answers \"\(UpstreamBody.noRecordFoundMessage)\" after \(a.label) served \(h.label)"
         }
         guard let parent = h.parent, let current = h.current else { return nil }

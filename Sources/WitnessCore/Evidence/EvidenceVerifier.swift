@@ -12,8 +12,21 @@ public enum EvidenceVerdict: Sendable, Equatable {
 /// the public keys it names, and nothing else". Items are numbered from 1 and entries within a
 /// body from 1, as the verdicts name them.
 public enum EvidenceVerifier {
+    /// How much a proof may rest on.
+    public enum Standard: Sendable, Equatable {
+        /// witness-protocol §6 as written: a signed "No record found" proves a rollback, and a
+        /// one-record OK body names "the last entry". What the reporting witness saw itself.
+        case reporter
+        /// Only what the signed bytes show whatever request they answered: a signed "No record
+        /// found" names no hash and a `/lookup` answer has the `/lasthash` shape
+        /// (chronicle-protocol §9.4), so anyone who merely read an honest upstream could
+        /// assemble such a "rollback" or "freeze". Forks, rollbacks shown by a listing that ends
+        /// at the parent (or another entry at the position), and equivocation meet it.
+        case selfContained
+    }
+
     /// Verifies `evidence`; every upstream_signed body must verify under `upstream_key`.
-    public static func verify(_ evidence: Evidence) -> EvidenceVerdict {
+    public static func verify(_ evidence: Evidence, standard: Standard = .reporter) -> EvidenceVerdict {
         guard let key = Ed25519PublicKey(base64url: evidence.upstreamKey) else {
             return .notProven(reason: "upstream_key \"\(evidence.upstreamKey)\" is not a 32-byte base64url Ed25519 public key")
         }
@@ -33,8 +46,13 @@ public enum EvidenceVerifier {
         }
         switch evidence.kind {
         case .fork: return fork(bodies)
-        case .rollback: return rollback(bodies)
-        case .freeze: return freeze(bodies)
+        case .rollback: return rollback(bodies, acceptNoRecordFound: standard == .reporter)
+        case .freeze:
+            guard standard == .reporter else {
+                return .notProven(reason: "a freeze rests on a body being a /lasthash answer, which its signed bytes do not show "
+                    + "(a /lookup answer has the same shape): it is the reporting witness's observation, not a self-contained proof")
+            }
+            return freeze(bodies)
         case .witnessEquivocation: return witnessEquivocation(evidence, bodies: bodies)
         }
     }

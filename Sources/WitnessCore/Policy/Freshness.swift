@@ -134,8 +134,15 @@ public enum Freshness {
         // SPEC: witness-protocol §6 — evidence anyone can verify offline with the keys it names.
         var proven: [ProvenEvidence] = []
         for evidence in input.evidence where evidence.origin == input.origin && (evidence.kind == .fork || evidence.kind == .rollback) {
-            guard case .proven(let kind, let summary) = EvidenceVerifier.verify(evidence) else {
+            guard case .proven(let kind, _) = EvidenceVerifier.verify(evidence) else {
                 remarks.append("evidence \(evidence.id.prefix(16)) served for this origin does not verify; ignored")
+                continue
+            }
+            // Only self-contained proof refuses heads: a signed "No record found" or a /lookup
+            // answer proves a rollback or a freeze only on the reporting witness's word.
+            guard case .proven(_, let summary) = EvidenceVerifier.verify(evidence, standard: .selfContained) else {
+                remarks.append("a witness reports \(kind.rawValue) evidence \(evidence.id.prefix(16)) that rests on its own word "
+                    + "(not self-contained); not acted on")
                 continue
             }
             guard let pinned = input.upstreamKey else {

@@ -6,8 +6,8 @@ extension Gossip {
     /// Applies a checked message: stores proven evidence first, then compares every head with the
     /// own verified view (witness-protocol §5) and queues what needs the network.
     func apply(_ message: CheckedMessage, from sender: PeerRecord?) async throws {
-        for evidence in message.evidence {
-            try await storeEvidence(evidence)
+        for (evidence, selfContained) in message.evidence {
+            try await storeEvidence(evidence, actOnIt: selfContained)
         }
         let now = clock.now()
         for checked in message.heads {
@@ -56,17 +56,18 @@ extension Gossip {
         return ours == checkpoint.root ? .consistent : .inconsistent
     }
 
-    /// Stores proven evidence received from a peer and acts on it: a fork or rollback of a watched
-    /// upstream marks it (nothing more is cosigned for it); an equivocating peer stops counting.
-    func storeEvidence(_ evidence: Evidence) async throws {
+    /// Stores proven evidence received from a peer and, when it is self-contained, acts on it: a
+    /// fork or rollback of a watched upstream marks it (nothing more is cosigned for it); an
+    /// equivocating peer stops counting. Evidence on its reporter's word is only kept and shown.
+    func storeEvidence(_ evidence: Evidence, actOnIt: Bool = true) async throws {
         let entry = LedgerAppend.signed(String(decoding: evidence.canonicalBytes, as: UTF8.self), by: key)
         var mark: Int64?
-        if evidence.kind == .fork || evidence.kind == .rollback, let upstream = try database.upstream(origin: evidence.origin),
+        if actOnIt, evidence.kind == .fork || evidence.kind == .rollback, let upstream = try database.upstream(origin: evidence.origin),
            Ed25519PublicKey(base64url: evidence.upstreamKey) == upstream.publicKey {
             mark = upstream.id
         }
         let new = try await database.recordEvidence(evidence, ledgerRecord: entry, markUpstream: mark, at: clock.now())
-        if evidence.kind == .witnessEquivocation, let witness = evidence.witness {
+        if actOnIt, evidence.kind == .witnessEquivocation, let witness = evidence.witness {
             try await database.markEquivocating(vkey: witness, evidence: evidence.id)
         }
         guard new else { return }

@@ -162,8 +162,8 @@ extension Gossip {
                         containing: containing, lasthash: lasthash, chain: chain, cosigned: [head.cosigned.serialized])
     }
 
-    static func isProven(_ evidence: Evidence) -> Bool {
-        if case .proven = EvidenceVerifier.verify(evidence) { return true }
+    static func isProven(_ evidence: Evidence, standard: EvidenceVerifier.Standard = .reporter) -> Bool {
+        if case .proven = EvidenceVerifier.verify(evidence, standard: standard) { return true }
         return false
     }
 

@@ -122,11 +122,16 @@ public struct Gossip: Sendable {
     /// A message that passed every check.
     struct CheckedMessage: Sendable {
         var heads: [CheckedHead]
-        /// Proven, relevant evidence this node does not hold yet.
-        var evidence: [Evidence]
+        /// Proven, relevant evidence this node does not hold yet, and whether it is
+        /// self-contained (acted on) or only the reporter's word (kept for display).
+        var evidence: [(evidence: Evidence, selfContained: Bool)]
     }
 
     /// Checks a whole message; throws on the first bad part (nothing is written).
+    ///
+    /// Evidence that proves its kind only on its reporter's word (`EvidenceVerifier.Standard`)
+    /// is kept when a trusted peer relays it and ignored from anyone else: a stranger who merely
+    /// read an honest upstream can assemble such a "rollback" or "freeze".
     func check(_ message: GossipMessage) throws -> CheckedMessage {
         let peers = try database.peers()
         let known = peers.map(\.vkey) + [vkey, message.from]
@@ -150,7 +155,8 @@ public struct Gossip: Sendable {
             let counted = valid.filter { trusted.contains($0.key) }.map { ($0.key, $0.value) }
             heads.append(CheckedHead(head: head, upstream: upstream, counted: counted, own: valid[vkey]))
         }
-        var evidence: [Evidence] = []
+        var evidence: [(evidence: Evidence, selfContained: Bool)] = []
+        let senderTrusted = trusted.contains(message.from)
         var seen = Set<String>()
         for (offset, item) in message.evidence.enumerated() {
             guard seen.insert(item.id).inserted, try database.evidence(id: item.id) == nil,
@@ -159,7 +165,9 @@ public struct Gossip: Sendable {
             if case .notProven(let reason) = EvidenceVerifier.verify(item) {
                 throw GossipError.unprovenEvidence(offset + 1, reason)
             }
-            evidence.append(item)
+            let selfContained = Self.isProven(item, standard: .selfContained)
+            guard selfContained || senderTrusted else { continue }
+            evidence.append((item, selfContained))
         }
         return CheckedMessage(heads: heads, evidence: evidence)
     }
