@@ -17,12 +17,24 @@ struct BenchNode {
     let service: ChronicleService
 
     /// A fresh node in a temporary directory.
-    init(_ name: String, config: NodeConfig = NodeConfig(port: 0), in parent: String? = nil) throws {
+    init(_ name: String, config: NodeConfig = BenchNode.unlimited, in parent: String? = nil) throws {
         directory = try TemporaryDirectory(name, in: parent)
         database = try WitnessDatabase.open(path: directory.path + "/witness.sqlite")
         key = Ed25519SecretKey.generate()
         service = ChronicleService(database: database, key: key, config: config, logger: BenchLog.quiet)
     }
+
+    /// The node's defaults without the per-client rate limits (they cap a publisher at 100/s):
+    /// the benchmarks measure what the node can do, not the policy an operator sets.
+    static var unlimited: NodeConfig {
+        var config = NodeConfig(port: 0)
+        config.publishRateLimit = nil
+        config.gossipRateLimit = nil
+        return config
+    }
+
+    /// Metrics as `serve` keeps them (every request is timed into a histogram).
+    let metrics = NodeMetrics()
 
     /// Appends `count` client-signed entries of `bodyBytes`-byte bodies, 1,000 per transaction.
     func seed(count: Int, bodyBytes: Int) async throws {
@@ -42,7 +54,7 @@ struct BenchNode {
     func serving<R: Sendable>(_ body: @Sendable (String) async throws -> R) async throws -> R {
         let api = ChronicleAPI(service: service)
         return try await BenchServer.run({ onRunning in
-            buildApplication(api: api, host: "127.0.0.1", port: 0, logger: BenchLog.quiet, onServerRunning: onRunning)
+            buildApplication(api: api, metrics: metrics, host: "127.0.0.1", port: 0, logger: BenchLog.quiet, onServerRunning: onRunning)
         }, body: { port in try await body("http://127.0.0.1:\(port)/chronicle") })
     }
 

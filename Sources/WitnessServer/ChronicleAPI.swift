@@ -10,6 +10,8 @@ import WitnessStore
 public struct ChronicleAPI: Sendable {
     /// The write side (and the database, key, config and clock it holds).
     public let service: ChronicleService
+    /// Signed read answers reused within a second over an unchanged ledger.
+    let cache = ResponseCache()
 
     /// Makes the API.
     public init(service: ChronicleService) { self.service = service }
@@ -53,10 +55,10 @@ public struct ChronicleAPI: Sendable {
             switch route {
             case .home: return homePage()
             case .index: return try index(clientIDs: request.values(of: Sapient.clientHeader), now: now)
-            case .lasthash: return try lasthash(now: now)
-            case .lookup(let hash): return try lookup(hash, now: now)
-            case .since(let hash, let page): return try since(hash, page: page, now: now)
-            case .export(let page): return try export(page: page, now: now)
+            case .lasthash: return try cached(path, now: now) { try lasthash(now: now) }
+            case .lookup(let hash): return try cached(path, now: now) { try lookup(hash, now: now) }
+            case .since(let hash, let page): return try cached(path, now: now) { try since(hash, page: page, now: now) }
+            case .export(let page): return try cached(path, now: now) { try export(page: page, now: now) }
             case .mirrors: return try mirrors(now: now)
             case .replicaIndex: return try replicaList(now: now)
             case .replica(let source, let rest): return try replica(source: source, rest: rest, now: now)
@@ -66,6 +68,15 @@ public struct ChronicleAPI: Sendable {
             logger.error("request failed", metadata: ["path": "\(path)", "error": "\(error)"])
             return .signedError("Internal error; the node logged the details.", status: 500, at: now, key: key)
         }
+    }
+
+    /// A ledger read through the response cache (keyed by the raw path, the second and the size).
+    private func cached(_ path: String, now: Timestamp, _ render: () throws -> APIResponse) throws -> APIResponse {
+        let size = try database.ledgerSize()
+        if let hit = cache.get(path, size: size, second: now.seconds) { return hit }
+        let response = try render()
+        cache.put(path, size: size, second: now.seconds, response)
+        return response
     }
 
     // MARK: - Writes

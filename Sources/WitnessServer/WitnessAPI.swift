@@ -32,6 +32,8 @@ public struct WitnessAPI: Sendable {
 
     /// The origin hash of a `/<64 lowercase hex>/checkpoint` path.
     static func checkpointHash(_ path: String) -> String? {
+        // Cheap refusal first: this runs on every request (routing and metrics labels).
+        guard path.utf8.count == 76, path.hasSuffix("/checkpoint") else { return nil }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].isEmpty, parts[2] == "checkpoint", isOriginHash(parts[1]) else { return nil }
         return String(parts[1])

@@ -129,7 +129,8 @@ extension WitnessDatabase {
 
     /// Number of entries.
     public func ledgerSize() throws -> Int {
-        try reader.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT size FROM ledger_tip WHERE id = 1")) ?? 0 }
+        // One statement is atomic on its own: no BEGIN/COMMIT around it (this runs on every cached read).
+        try reader.unsafeRead { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT size FROM ledger_tip WHERE id = 1")) ?? 0 }
     }
 
     /// The persisted Blakechain tip.

@@ -1,4 +1,5 @@
 import Metrics
+import Synchronization
 import Prometheus
 import WitnessCore
 import WitnessStore
@@ -14,6 +15,8 @@ public final class NodeMetrics: Sendable {
     /// The registry the endpoint renders.
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
+    /// Request timers by (route, status): made once, so timing a request is a lock and a record.
+    private let timers = Mutex<[String: Metrics.Timer]>([:])
 
     /// A node's metrics with a fresh registry.
     public init() {
@@ -48,8 +51,15 @@ public final class NodeMetrics: Sendable {
 
     /// One HTTP request: its route pattern (never the raw path), status and duration.
     public func request(route: String, status: Int, duration: Duration) {
-        Metrics.Timer(label: "witness_http_request_duration_seconds", dimensions: [("route", route), ("status", "\(status)")],
-                      factory: factory).recordNanoseconds(duration.nanoseconds)
+        let key = "\(status) \(route)"
+        let timer = timers.withLock { timers in
+            if let timer = timers[key] { return timer }
+            let timer = Metrics.Timer(label: "witness_http_request_duration_seconds",
+                                      dimensions: [("route", route), ("status", "\(status)")], factory: factory)
+            timers[key] = timer
+            return timer
+        }
+        timer.recordNanoseconds(duration.nanoseconds)
     }
 
     // MARK: - Scrape
