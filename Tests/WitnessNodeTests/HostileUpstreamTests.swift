@@ -66,6 +66,21 @@ struct HostileUpstreamTests {
         #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 10, root: fake.currhash(10))))
     }
 
+    @Test(arguments: [1, 75, 150, 300])
+    func aTamperedEntryInALongPageStopsTheSyncRightThere(position: Int) async throws {
+        // Long pages check their signatures on every core at once; the verdict must not change.
+        let (fake, _, witness) = try await setUp(300)
+        fake.misbehave { $0.tamperedPosition = position }
+        let outcome = try await witness.poll(Self.origin)
+        #expect(outcome == .failed(.chain(origin: Self.origin, .badEntrySignature(position: position))))
+        let record = try witness.upstream(Self.origin)
+        #expect(record.size == position - 1, "the verified prefix is kept, nothing from the bad entry on")
+        #expect(try witness.database.upstreamCurrhashes(upstream: record.id) == (0..<(position - 1)).map { fake.currhash($0 + 1) })
+        #expect(record.cosigned == nil)
+        fake.misbehave { $0.tamperedPosition = nil }
+        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 300, root: fake.currhash(300))))
+    }
+
     @Test func tamperedGrowthLeavesTheCosignedHeadWhereItWas() async throws {
         let (fake, _, witness) = try await setUp(5)
         #expect(try await witness.poll(Self.origin).checkpoint?.size == 5)

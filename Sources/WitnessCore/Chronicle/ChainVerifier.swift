@@ -18,8 +18,12 @@ public struct ChainVerifier {
     public var size: Int { chain.size }
 
     /// Verifies the next record and advances; throws the first rule it breaks.
+    ///
+    /// `signatureChecked` says the caller already found the entry's Ed25519 signature valid
+    /// (`ChronicleEntry.hasValidSignature`, which needs no chain state and so can run on every
+    /// core at once); everything else is checked here, in order.
     @discardableResult
-    public func verify(_ entry: ChronicleEntry) throws(ChainError) -> VerifiedEntry {
+    public func verify(_ entry: ChronicleEntry, signatureChecked: Bool = false) throws(ChainError) -> VerifiedEntry {
         let position = chain.size + 1
         if let last = chain.lastCurrhash {
             let expected = Base64URL.encode(last)
@@ -44,7 +48,7 @@ public struct ChainVerifier {
         guard let servedSummary = Base64URL.decode(entry.summaryhash, length: 32) else {
             throw .undecodable(position: position, field: "summaryhash")
         }
-        guard pk.isValidSignature(sig, for: entry.contents.utf8) else {
+        guard signatureChecked || pk.isValidSignature(sig, for: entry.contents.utf8) else {
             throw .badEntrySignature(position: position)
         }
         let computed = chain.currhash(created: entry.created, publicKey: pk.bytes, signature: sig, body: entry.contents.utf8)
@@ -69,4 +73,15 @@ public struct VerifiedEntry: Sendable, Equatable {
     public var currhash: [UInt8]
     /// Raw summaryhash.
     public var summaryhash: [UInt8]
+}
+
+extension ChronicleEntry {
+    /// Whether `signature` is a valid Ed25519 signature of `contents` under `publickey` (both
+    /// decodable). Depends on nothing but the entry: callers may check many entries in parallel.
+    public var hasValidSignature: Bool {
+        guard let key = Ed25519PublicKey(base64url: publickey), let signature = Base64URL.decode(signature, length: 64) else {
+            return false
+        }
+        return key.isValidSignature(signature, for: contents.utf8)
+    }
 }

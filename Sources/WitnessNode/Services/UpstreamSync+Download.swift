@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import WitnessCore
 import WitnessStore
@@ -27,22 +28,39 @@ extension UpstreamSync {
             guard let rows = page.json["results"]?.arrayValue else {
                 throw UpstreamError.malformedResponse(url: page.url, reason: "no \"results\" list")
             }
+            // `chain` is shared with the verifier and advances with it, page after page.
+            let pageStart = chain.tip
             let verifier = ChainVerifier(continuing: chain)
             var verified: [VerifiedEntry] = []
-            var tip = chain.tip
             var failure: ChainError?
+            var entries: [ChronicleEntry] = []
+            entries.reserveCapacity(rows.count)
             for row in rows {
-                do {
-                    verified.append(try verifier.verify(try ChronicleEntry(json: row)))
-                    tip = verifier.chain.tip
-                } catch {
+                do { entries.append(try ChronicleEntry(json: row)) } catch {
                     if case .malformedRecord(let reason) = error {
-                        failure = .malformedRecord(reason: "entry \(verifier.size + 1): \(reason)")
+                        failure = .malformedRecord(reason: "entry \(size + entries.count + 1): \(reason)")
                     } else {
                         failure = error
                     }
                     break
                 }
+            }
+            // The signatures need no chain state: check them on every core, then the chain in order.
+            let signed = await Self.signaturesValid(entries)
+            for (index, entry) in entries.enumerated() {
+                do { verified.append(try verifier.verify(entry, signatureChecked: signed[index])) } catch {
+                    failure = error
+                    break
+                }
+            }
+            // The state after the verified prefix (a failed entry may have been absorbed already).
+            let tip: BlakechainTip
+            if failure == nil {
+                tip = verifier.chain.tip
+            } else {
+                let replay = Blakechain(tip: pageStart)!
+                for entry in verified { replay.absorb(currhash: entry.currhash) }
+                tip = replay.tip
             }
             if !verified.isEmpty {
                 // The verified prefix is kept even when a later entry of the page is bad.
@@ -70,6 +88,22 @@ extension UpstreamSync {
             }
         }
         return lastPage
+    }
+
+    /// Each entry's signature validity, computed in as many chunks as there are cores.
+    static func signaturesValid(_ entries: [ChronicleEntry]) async -> [Bool] {
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        guard entries.count >= 64, cores > 1 else { return entries.map(\.hasValidSignature) }
+        let chunk = (entries.count + cores - 1) / cores
+        return await withTaskGroup(of: (Int, [Bool]).self) { group in
+            for start in stride(from: 0, to: entries.count, by: chunk) {
+                let slice = Array(entries[start..<min(start + chunk, entries.count)])
+                group.addTask { (start, slice.map(\.hasValidSignature)) }
+            }
+            var result = [Bool](repeating: false, count: entries.count)
+            for await (start, part) in group { result.replaceSubrange(start..<(start + part.count), with: part) }
+            return result
+        }
     }
 
     /// Percent-encodes a base64url hash for a path segment (`=` as `%3D`, as PHP's urlencode).
