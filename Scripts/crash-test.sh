@@ -150,7 +150,7 @@ for round in $(seq 1 "$ROUNDS"); do
     for _ in $(seq 1 150); do
         "$BIN" status --dir "$WORK/w" --json > "$WORK/status.json"
         if python3 -c 'import json,sys,datetime
-u=[x for x in json.load(open(sys.argv[1])) if x["origin"]==sys.argv[2]][0]
+u=[x for x in json.load(open(sys.argv[1]))["upstreams"] if x["origin"]==sys.argv[2]][0]
 t=u["last_poll"]; sys.exit(0 if t and datetime.datetime.fromisoformat(t.replace("Z","+00:00")).timestamp() >= int(sys.argv[3]) and u["last_error"] is None else 1)' \
             "$WORK/status.json" "$ORIGIN" "$restarted"; then resumed=yes; break; fi
         sleep 0.2

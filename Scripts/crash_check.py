@@ -123,7 +123,7 @@ def witness(up_url, w_url, w_public_key, origin, status_file, state_file, restar
     live = json.loads(body)["upstreams"]
     up_hashes, _ = export_hashes(up_url)
     status = next((u for u in live if u["origin"] == origin), None)
-    resumed = next((u for u in json.load(open(status_file)) if u["origin"] == origin), None)
+    resumed = next((u for u in json.load(open(status_file))["upstreams"] if u["origin"] == origin), None)
     if status is None or resumed is None:
         fail(f"status lists no upstream {origin}")
     heads = []
@@ -181,7 +181,7 @@ def witness(up_url, w_url, w_public_key, origin, status_file, state_file, restar
 
 def observed(state_file, origin, status_file, logged):
     state = json.load(open(state_file))
-    sizes = [state["max_size"]] + [u["size"] for u in json.load(open(status_file)) if u["origin"] == origin]
+    sizes = [state["max_size"]] + [u["size"] for u in json.load(open(status_file))["upstreams"] if u["origin"] == origin]
     if logged:
         sizes.append(int(logged))
     state["max_size"] = max(sizes)
