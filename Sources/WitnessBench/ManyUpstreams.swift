@@ -37,13 +37,7 @@ final class ManyUpstreams: Sendable {
             var entries: [ChronicleEntry] = []
             for n in 1...entriesEach {
                 let contents = #"{"upstream":\#(index),"n":\#(n)}"#
-                let signature = client.signature(for: contents.utf8)
-                let prev = chain.lastCurrhash.map { Base64URL.encode($0) }
-                let (currhash, summary) = chain.append(created: now.atom, publicKey: client.publicKey.bytes,
-                                                       signature: signature, body: contents.utf8)
-                entries.append(ChronicleEntry(contents: contents, prevhash: prev, currhash: Base64URL.encode(currhash),
-                                              summaryhash: Base64URL.encode(summary), created: now.atom,
-                                              publickey: client.publicKey.base64url, signature: Base64URL.encode(signature)))
+                entries.append(chain.appendEntry(contents: contents, signedBy: client, created: now.atom))
             }
             lasthash.append(Self.sign(ChronicleEnvelope.ok(at: now, [JSONMember("results", .array([entries.last!.lookupStyle]))]), serverKey))
             export.append(Self.sign(ChronicleEnvelope.ok(at: now, [JSONMember("total", .int(entries.count)),

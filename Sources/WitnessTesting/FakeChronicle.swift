@@ -80,14 +80,7 @@ package final class FakeChronicle: Sendable {
             for _ in 0..<count {
                 let position = chain.size + 1
                 let contents = #"{"history":"\#(history)","n":\#(position)}"#
-                let signature = client.signature(for: contents.utf8)
-                let prev = chain.lastCurrhash.map { Base64URL.encode($0) }
-                let created = s.now.atom
-                let (currhash, summary) = chain.append(created: created, publicKey: client.publicKey.bytes,
-                                                       signature: signature, body: contents.utf8)
-                added.append(ChronicleEntry(contents: contents, prevhash: prev, currhash: Base64URL.encode(currhash),
-                                            summaryhash: Base64URL.encode(summary), created: created,
-                                            publickey: client.publicKey.base64url, signature: Base64URL.encode(signature)))
+                added.append(chain.appendEntry(contents: contents, signedBy: client, created: s.now.atom))
             }
             h.entries += added
             h.tip = chain.tip

@@ -96,3 +96,17 @@ public struct BlakechainTip: Sendable, Equatable {
         self.hashstate = hashstate
     }
 }
+
+extension Blakechain {
+    /// Appends `contents` published by `client` at `created` and returns the entry as a
+    /// Chronicle serves it (the publisher's signature, the prevhash, both hashes) — how fakes,
+    /// fixtures and benchmarks build real chains.
+    public func appendEntry(contents: String, signedBy client: Ed25519SecretKey, created: String) -> ChronicleEntry {
+        let signature = client.signature(for: contents.utf8)
+        let prev = lastCurrhash.map { Base64URL.encode($0) }
+        let (currhash, summary) = append(created: created, publicKey: client.publicKey.bytes, signature: signature, body: contents.utf8)
+        return ChronicleEntry(contents: contents, prevhash: prev, currhash: Base64URL.encode(currhash),
+                              summaryhash: Base64URL.encode(summary), created: created,
+                              publickey: client.publicKey.base64url, signature: Base64URL.encode(signature))
+    }
+}
