@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and running Chronicle Witness needs on Debian/Ubuntu:
-# libsodium (Ed25519 + BLAKE2b, the primitives Chronicle uses) and SQLite headers.
+# libsodium (Ed25519 + BLAKE2b, the primitives Chronicle uses) and SQLite headers; python3 with
+# cryptography for the independent evidence verifier the tests run (Scripts/verify_evidence.py).
 # Swift itself (6.2 or later) must already be on PATH.
 set -euo pipefail
 need=()
-for pkg in libsodium-dev libsqlite3-dev pkg-config; do
+for pkg in libsodium-dev libsqlite3-dev pkg-config python3 python3-cryptography; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ "${#need[@]}" -gt 0 ]; then

@@ -39,6 +39,10 @@ struct MisbehaviourEvidenceTests {
             return stored
         }
         #expect(provenKind == kind, sourceLocation: sourceLocation)
+        // An independent verifier (Python, from the specs alone) reaches the same verdict.
+        let independent = try IndependentVerifier.verify(bytes: stored.body)
+        #expect(independent.proven && independent.output.hasPrefix("proven: \(kind.rawValue)"), "\(independent)",
+                sourceLocation: sourceLocation)
         // SPEC: witness-protocol §4 — the evidence object is appended to the ledger whole.
         let position = try #require(stored.ledgerPosition, sourceLocation: sourceLocation)
         let entry = try #require(try witness.database.entry(at: position), sourceLocation: sourceLocation)

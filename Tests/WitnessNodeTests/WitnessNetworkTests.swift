@@ -95,10 +95,13 @@ struct WitnessNetworkTests {
             for member in network.members {
                 let record = try #require(try member.database.evidenceList(origin: Self.origin).first { $0.kind == "fork" })
                 let evidence = try Evidence(bytes: record.body)
-                guard case .proven(.fork, _) = EvidenceVerifier.verify(evidence) else {
+                guard case .proven(.fork, _) = EvidenceVerifier.verify(evidence, standard: .selfContained) else {
                     Issue.record("\(member.name) stored evidence that does not verify")
                     continue
                 }
+                // An independent verifier (Python, written from the specs) accepts it too.
+                let independent = try IndependentVerifier.verify(bytes: record.body)
+                #expect(independent.proven && independent.output.hasPrefix("proven: fork"), "\(independent)")
                 let position = try #require(record.ledgerPosition)
                 #expect(try member.database.entry(at: position)?.contents == String(decoding: record.body, as: UTF8.self))
             }
@@ -140,6 +143,13 @@ struct WitnessNetworkTests {
                 Issue.record("the freeze evidence does not verify offline")
                 return
             }
+            let independent = try IndependentVerifier.verify(bytes: record.body)
+            #expect(independent.proven && independent.output.hasPrefix("proven: freeze"), "\(independent)")
+            // One flipped byte in a signed body, and the independent verifier refuses it.
+            var tampered = record.body
+            let at = try #require(String(decoding: tampered, as: UTF8.self).range(of: "\"body\": \"")).upperBound.utf16Offset(in: String(decoding: tampered, as: UTF8.self)) + 20
+            tampered[at] = tampered[at] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            #expect(!(try IndependentVerifier.verify(bytes: tampered)).proven)
         }
     }
 }
