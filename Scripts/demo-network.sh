@@ -91,6 +91,9 @@ FORK=$("$BIN" evidence list --dir "$WORK/w1" | grep fork | head -1 | cut -f1)
 FREEZE=$("$BIN" evidence list --dir "$WORK/w2" | grep freeze | head -1 | cut -f1)
 "$BIN" evidence show --dir "$WORK/w2" "$FREEZE" > "$WORK/freeze.json"
 "$BIN" evidence verify "$WORK/freeze.json"
+echo "== the same two files, checked by an independent verifier (Python, written from the specs)"
+/usr/bin/python3 Scripts/verify_evidence.py "$WORK/fork.json"
+/usr/bin/python3 Scripts/verify_evidence.py "$WORK/freeze.json"
 
 echo "== status of w3 (shown the rewrite of A and the stale copy of B)"
 "$BIN" status --dir "$WORK/w3" | grep -E '^\S|state|size' || true
