@@ -59,6 +59,8 @@ enum Migrations {
                 CREATE TABLE upstream (
                     id INTEGER PRIMARY KEY,
                     origin TEXT NOT NULL UNIQUE,
+                    -- Lowercase hex SHA-256 of the origin: how freshness and position requests name it.
+                    origin_hash TEXT NOT NULL UNIQUE,
                     url TEXT NOT NULL,
                     publickey BLOB NOT NULL CHECK (length(publickey) = 32),
                     replicate INTEGER NOT NULL DEFAULT 0,

@@ -28,10 +28,7 @@ extension WitnessDatabase {
                                arguments: [url, Data(publicKey.bytes), replicate || existing.replicate, existing.id])
                 return .updated(try Self.upstream(db, origin: origin)!)
             }
-            try db.execute(sql: """
-                INSERT INTO upstream (origin, url, publickey, replicate, uniqueid, added) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [origin, url, Data(publicKey.bytes), replicate,
-                                 Base64URL.encode(SecureRandom.bytes(33)), time.atom])
+            try Self.insertUpstream(db, origin: origin, url: url, publicKey: publicKey, replicate: replicate, at: time)
             return .added(try Self.upstream(db, origin: origin)!)
         }
     }
@@ -41,12 +38,19 @@ extension WitnessDatabase {
     package func addUpstreams(_ upstreams: [(origin: String, url: String, publicKey: Ed25519PublicKey)], at time: Timestamp) async throws {
         try await writer.write { db in
             for upstream in upstreams {
-                try db.execute(sql: """
-                    INSERT INTO upstream (origin, url, publickey, replicate, uniqueid, added) VALUES (?, ?, ?, 0, ?, ?)
-                    """, arguments: [upstream.origin, upstream.url, Data(upstream.publicKey.bytes),
-                                     Base64URL.encode(SecureRandom.bytes(33)), time.atom])
+                try Self.insertUpstream(db, origin: upstream.origin, url: upstream.url, publicKey: upstream.publicKey,
+                                        replicate: false, at: time)
             }
         }
+    }
+
+    /// Inserts a new upstream row, with its replica source id and the hash freshness requests use.
+    private static func insertUpstream(_ db: Database, origin: String, url: String, publicKey: Ed25519PublicKey,
+                                       replicate: Bool, at time: Timestamp) throws {
+        try db.execute(sql: """
+            INSERT INTO upstream (origin, origin_hash, url, publickey, replicate, uniqueid, added) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [origin, SHA256.hash(Array(origin.utf8)).hexString, url, Data(publicKey.bytes), replicate,
+                             Base64URL.encode(SecureRandom.bytes(33)), time.atom])
     }
 
     /// Stops polling `origin`; the row and its head stay. Returns false for an unknown origin.
@@ -101,6 +105,13 @@ extension WitnessDatabase {
     /// One upstream by origin.
     public func upstream(origin: String) throws -> UpstreamRecord? {
         try reader.read { db in try Self.upstream(db, origin: origin) }
+    }
+
+    /// The upstream whose origin hashes to `hex` (lowercase hex SHA-256 of the origin).
+    public func upstream(originHash hex: String) throws -> UpstreamRecord? {
+        try reader.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM upstream WHERE origin_hash = ?", arguments: [hex]).map(Self.upstream)
+        }
     }
 
     /// One upstream by row id.

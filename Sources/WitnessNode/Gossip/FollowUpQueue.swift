@@ -52,9 +52,6 @@ final class FollowUpQueue: Sendable {
         }
     }
 
-    /// Number of pending items.
-    var count: Int { state.withLock { $0.pending.count } }
-
     /// Waits until something is queued (returns at once if something is).
     func wait() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

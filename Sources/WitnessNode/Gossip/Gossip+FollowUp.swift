@@ -17,9 +17,6 @@ extension Gossip {
         while let item = followUps.next() { await process(item) }
     }
 
-    /// Number of queued follow-ups.
-    public var pendingFollowUps: Int { followUps.count }
-
     /// Does one queued item.
     func process(_ item: FollowUpQueue.Item) async {
         switch item {

@@ -80,7 +80,7 @@ public struct WitnessView: Sendable {
 
     /// The upstream whose origin hashes to `hex` (lowercase hex SHA-256 of the origin).
     public func upstream(originHash hex: String) throws -> UpstreamRecord? {
-        try database.upstreams().first { SHA256.hash(Array($0.origin.utf8)).hexString == hex }
+        try database.upstream(originHash: hex)
     }
 
     /// Why a position cannot be answered.
