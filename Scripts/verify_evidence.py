@@ -1,15 +1,27 @@
 #!/usr/bin/env python3
-"""An independent offline verifier of Chronicle Witness evidence (witness-protocol §6).
+"""An independent offline verifier of Chronicle Witness evidence (witness-protocol §6, §6.1).
 
 Written from the specs alone, sharing no code with the Swift node: Ed25519 from the
-`cryptography` package, BLAKE2b from Python's hashlib. Usage:
+`cryptography` package, BLAKE2b and SHA-256 from Python's hashlib. Usage:
 
     verify_evidence.py FILE        (or - for standard input)
 
 Exit 0 and "proven: KIND ..." when the evidence proves the kind it claims, with the keys it
-names and nothing else; exit 1 and "not proven: REASON" otherwise. A rollback or freeze that
-rests on a signed "No record found" or on a one-record body being a /lasthash answer is
-reported as proven (the spec's rule) with the note "not self-contained".
+names and nothing else; exit 1 and "not proven: REASON" otherwise.
+
+Reporter-attested evidence (§6.1): a freeze, or a rollback shown only by a signed "No record
+found", rests on the reporter's word about which request each body answered. It is proven
+only when it carries a valid "reporter_signature" made with the key of its "reported_by"
+vkey; the verdict then names the reporter and the signing time, and adds the note "not
+self-contained". The signature is base64(keyid4 || uint64_be(T) || ed25519_sig(message)) with
+
+    message = "chronicle-witness/evidence/v2\n" || "time " || decimal(T) || "\n" ||
+              kind || "\n" || origin || "\n" || upstream_key || "\n" ||
+              for each item in order that has "upstream_signed":
+                  upstream_signed.body || "\n" || upstream_signed.signature || "\n"
+
+(the JSON string values as text: the body is its base64 text, not the decoded bytes). On
+self-contained evidence a reporter_signature is optional, but one that is present must verify.
 """
 import base64
 import datetime
@@ -190,14 +202,91 @@ def equivocation(evidence):
     raise NotProven("no two valid cosignatures of the witness at one size with different roots")
 
 
+def b64std(text, length):
+    """RFC 4648 §4 base64 with padding, strictly; None unless it is `length` bytes."""
+    if not isinstance(text, str):
+        return None
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError:
+        return None
+    if len(raw) != length or base64.b64encode(raw).decode("ascii") != text:
+        return None
+    return raw
+
+
+def parse_vkey(vkey, what):
+    """A C2SP Ed25519 cosignature vkey: name + "+" + hex8(keyid) + "+" + base64(0x04 || key32)."""
+    if not isinstance(vkey, str) or vkey.count("+") < 2:
+        raise NotProven(f"{what} is not a vkey (name+keyid+key)")
+    name, keyid_hex, key_b64 = vkey.split("+", 2)
+    if not name or any(c.isspace() for c in name):
+        raise NotProven(f"{what} has an empty name or one with white space")
+    if len(keyid_hex) != 8 or any(c not in "0123456789abcdef" for c in keyid_hex):
+        raise NotProven(f"{what}'s key id is not 8 lowercase hex digits")
+    raw = b64std(key_b64, 33)
+    if raw is None or raw[0] != 4:
+        raise NotProven(f"{what}'s key is not base64 of 0x04 || a 32-byte Ed25519 key")
+    keyid = hashlib.sha256(name.encode("utf-8") + b"\n" + raw).digest()[:4]
+    if keyid.hex() != keyid_hex:
+        raise NotProven(f"{what}'s key id does not match its name and key")
+    return name, keyid, raw[1:]
+
+
+def reporter_message(evidence, time):
+    """The §6.1 message the reporter signs, from the object's JSON string values."""
+    fields = [evidence.get("kind"), evidence.get("origin"), evidence.get("upstream_key")]
+    for index, item in enumerate(evidence.get("items", []), start=1):
+        if not isinstance(item, dict):
+            raise NotProven(f"item {index} is not a JSON object")
+        signed = item.get("upstream_signed")
+        if signed is None:
+            continue
+        if not isinstance(signed, dict):
+            raise NotProven(f"item {index}'s upstream_signed is not a JSON object")
+        fields += [signed.get("body"), signed.get("signature")]
+    if not all(isinstance(f, str) for f in fields):
+        raise NotProven("kind, origin, upstream_key and every upstream_signed body and signature must be strings")
+    text = f"chronicle-witness/evidence/v2\ntime {time}\n" + "".join(f + "\n" for f in fields)
+    return text.encode("utf-8")
+
+
+def reporter_signature(evidence):
+    """(name, T) when the reporter_signature verifies under reported_by; NotProven otherwise."""
+    name, keyid, key = parse_vkey(evidence.get("reported_by"), "reported_by")
+    sig = b64std(evidence.get("reporter_signature"), 4 + 8 + 64)
+    if sig is None:
+        raise NotProven("reporter_signature is not base64 of keyid4 || uint64 time || 64-byte signature")
+    if sig[:4] != keyid:
+        raise NotProven("reporter_signature's key id is not reported_by's")
+    time = int.from_bytes(sig[4:12], "big")
+    if not ed25519_ok(key, sig[12:], reporter_message(evidence, time)):
+        raise NotProven(f"reporter_signature does not verify under reported_by ({name})")
+    return name, time
+
+
 def verify(evidence):
+    if not isinstance(evidence, dict):
+        raise NotProven("the evidence is not a JSON object")
     if evidence.get("type") != "split-view-evidence/v1":
         raise NotProven("not a split-view-evidence/v1 object")
     key = b64url(evidence.get("upstream_key", ""), 32)
     if key is None:
         raise NotProven("upstream_key is not a 32-byte base64url key")
     kind = evidence.get("kind")
-    bodies = signed_bodies(evidence, key)
+    summary, self_contained = proves(evidence, kind, signed_bodies(evidence, key))
+    if self_contained and "reporter_signature" not in evidence:
+        return summary, True
+    if not self_contained and "reporter_signature" not in evidence:
+        raise NotProven(f"{kind} evidence is reporter-attested ({summary}) and carries no reporter_signature")
+    name, time = reporter_signature(evidence)
+    if self_contained:
+        return f"{summary}; self-contained, also signed by reporter {name} at {time}", True
+    return f"{summary}; reporter-attested, signed by {name} at {time}", False
+
+
+def proves(evidence, kind, bodies):
+    """(summary, self-contained) when the items prove `kind`; NotProven otherwise."""
     if kind == "fork":
         return fork(bodies), True
     if kind == "rollback":
@@ -217,7 +306,7 @@ def main():
     except NotProven as reason:
         print(f"not proven: {reason}")
         return 1
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         print(f"not proven: malformed evidence ({error})")
         return 1
     print(f"proven: {evidence['kind']}: {summary}")

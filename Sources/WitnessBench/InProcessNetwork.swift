@@ -40,16 +40,19 @@ package final class InProcessNetwork: PeerTransport {
         return (gossip, String(rest.dropFirst(name.count)))
     }
 
-    package func post(_ url: String, body: [UInt8], maxBytes: Int, timeout: Duration) async throws(PeerError) -> PeerResponse {
+    package func post(_ url: String, body: [UInt8], headers: [(String, String)], maxBytes: Int,
+                      timeout: Duration) async throws(PeerError) -> PeerResponse {
         let (gossip, path) = try node(url)
         guard path == "/witness/v1/gossip" else { throw .refused(url: url, status: 404, message: "no such endpoint") }
-        let (status, answer) = await gossip.receive(body)
+        let reply = await gossip.receive(body, signatures: headers.filter { $0.0 == GossipSignature.headerName }.map(\.1))
+        let (status, answer) = (reply.status, reply.body)
         guard answer.count <= maxBytes else { throw .tooLarge(url: url, limit: maxBytes) }
         state.withLock { s in
             s.bytes += body.count + answer.count
             s.exchanges += 1
         }
-        return PeerResponse(status: status, signatures: [Sapient.sign(answer, with: gossip.key)], body: answer)
+        return PeerResponse(status: status, signatures: [Sapient.sign(answer, with: gossip.key)], body: answer,
+                            gossipSignatures: reply.signature.map { [$0] } ?? [])
     }
 
     package func get(_ url: String, maxBytes: Int, timeout: Duration) async throws(PeerError) -> PeerResponse {

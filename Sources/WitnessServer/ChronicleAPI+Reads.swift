@@ -61,16 +61,18 @@ extension ChronicleAPI {
     /// `(offset, limit, page)` for a page number, or nil when pagination is off.
     func pageWindow(_ page: Int?) -> (offset: Int, limit: Int, page: Int)? {
         guard let size = service.config.paginateExport else { return nil }
-        let page = max(page ?? 1, 1)
-        let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: size)
-        return (overflow ? Int.max / 2 : offset, size, page)
+        let page = Swift.max(page ?? 1, 1)
+        // The page number is the requester's: every sum and product with it saturates (issue 9).
+        return ((page - 1).saturatingMultiply(size), size, page)
     }
 
     /// SPEC: chronicle-protocol §4.13 — `prev` iff page > 1; `next` iff `offset + N <= total` (sic, `<=`).
     func paginationMembers(_ window: (offset: Int, limit: Int, page: Int), total: Int, base: String) -> [JSONMember] {
         var members = [JSONMember("paginated", true)]
         if window.page > 1 { members.append(JSONMember("prev", .string("\(base)/\(window.page - 1)"))) }
-        if window.offset + window.limit <= total { members.append(JSONMember("next", .string("\(base)/\(window.page + 1)"))) }
+        if window.offset.saturatingAdd(window.limit) <= total, window.page < Int.max {
+            members.append(JSONMember("next", .string("\(base)/\(window.page + 1)")))
+        }
         return members
     }
 

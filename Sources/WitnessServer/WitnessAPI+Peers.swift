@@ -5,12 +5,14 @@ import WitnessStore
 extension WitnessAPI {
     /// SPEC: witness-protocol §5 — push and pull in one exchange; limits and refusals are decided
     /// by `Gossip.receive` (413 over 1 MiB, 400 for a malformed or unprovable message).
-    func receiveGossip(_ body: [UInt8]) async -> APIResponse {
+    /// SPEC: witness-protocol §5.1 — the answer carries `Gossip-Signature` for the requester.
+    func receiveGossip(_ body: [UInt8], signatures: [String]) async -> APIResponse {
         guard let gossip else { return Self.error("this node does not gossip", status: 503) }
-        let (status, answer) = await gossip.receive(body)
+        let reply = await gossip.receive(body, signatures: signatures)
         var headers = [("Content-Type", "application/json")]
-        if status == 200 { headers.append((Sapient.signatureHeader, Sapient.sign(answer, with: service.key))) }
-        return APIResponse(status: status, headers: headers, body: answer)
+        if reply.status == 200 { headers.append((Sapient.signatureHeader, Sapient.sign(reply.body, with: service.key))) }
+        if let signature = reply.signature { headers.append((GossipSignature.headerName, signature)) }
+        return APIResponse(status: reply.status, headers: headers, body: reply.body)
     }
 
     /// The peer set, each peer's latest head per origin and how it relates to ours.

@@ -44,8 +44,10 @@ public struct WitnessAPI: Sendable {
         text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    /// Answers one request. `path` has no query string; `query` is what followed `?`.
-    public func respond(method: String, path: String, query: String? = nil, body: [UInt8] = []) async -> APIResponse {
+    /// Answers one request. `path` has no query string; `query` is what followed `?`;
+    /// `gossipSignatures` are the request's `Gossip-Signature` values.
+    public func respond(method: String, path: String, query: String? = nil, body: [UInt8] = [],
+                        gossipSignatures: [String] = []) async -> APIResponse {
         let isRead = method == "GET" || method == "HEAD"
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         do {
@@ -58,7 +60,7 @@ public struct WitnessAPI: Sendable {
                 return try checkpoint(originHash: hex)
             }
             switch (method, segments.count >= 3 ? segments[2] : "") {
-            case ("POST", "gossip") where segments.count == 3: return await receiveGossip(body)
+            case ("POST", "gossip") where segments.count == 3: return await receiveGossip(body, signatures: gossipSignatures)
             case (_, "gossip") where segments.count == 3: return Self.error("use POST", status: 405)
             case (_, _) where !isRead: return Self.error("use GET", status: 405)
             case (_, "upstreams") where segments.count == 3: return try upstreams()

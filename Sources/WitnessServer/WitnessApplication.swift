@@ -77,7 +77,9 @@ struct ChronicleResponder: HTTPResponder {
                     return Self.response(WitnessAPI.error("request body too large (limit \(GossipMessage.maxBodyBytes) bytes)", status: 413))
                 }
             }
-            let answer = await witness.respond(method: request.method.rawValue, path: path, query: request.uri.query, body: body)
+            let signatures = request.headers[values: HTTPField.Name(GossipSignature.headerName)!]
+            let answer = await witness.respond(method: request.method.rawValue, path: path, query: request.uri.query, body: body,
+                                               gossipSignatures: signatures)
             return Self.response(request.method == .head ? APIResponse(status: answer.status, headers: answer.headers, body: []) : answer)
         }
         let headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }

@@ -173,7 +173,7 @@ extension WitnessDatabase {
             guard let anchor = try Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(position) FROM ledger_entry WHERE currhash = ? OR summaryhash = ?"),
                                                 arguments: [raw, raw]) else { return nil }
             let size = try Int.fetchOne(db.cachedStatement(sql: "SELECT size FROM ledger_tip WHERE id = 1")) ?? 0
-            return (size - anchor, try Self.range(db, after: anchor + offset, limit: limit))
+            return (size - anchor, try Self.range(db, after: anchor.saturatingAdd(offset), limit: limit))
         }
     }
 

@@ -156,6 +156,8 @@ extension WitnessDatabase {
             var conflicts: [CosignatureConflict] = []
             for (vkey, cosignature) in cosignatures {
                 let key = vkey.description
+                // A time past Int64 is no time this node can store or compare: never a trap.
+                guard let cosignedAt = Int64(exactly: cosignature.time) else { continue }
                 if let row = try Row.fetchOne(db, sql: "SELECT root, time, line FROM peer_cosignature WHERE vkey = ? AND origin = ? AND size = ?",
                                               arguments: [key, checkpoint.origin, checkpoint.size]) {
                     let root = Array(row["root"] as Data)
@@ -168,14 +170,14 @@ extension WitnessDatabase {
                         }
                         continue
                     }
-                    guard Int64(cosignature.time) > (row["time"] as Int64) else { continue }
+                    guard cosignedAt > (row["time"] as Int64) else { continue }
                     try db.execute(sql: "UPDATE peer_cosignature SET time = ?, line = ?, received = ? WHERE vkey = ? AND origin = ? AND size = ?",
-                                   arguments: [Int64(cosignature.time), Data(cosignature.line.bytes), time.seconds,
+                                   arguments: [cosignedAt, Data(cosignature.line.bytes), time.seconds,
                                                key, checkpoint.origin, checkpoint.size])
                 } else {
                     try db.execute(sql: """
                         INSERT INTO peer_cosignature (vkey, origin, size, root, time, line, received) VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [key, checkpoint.origin, checkpoint.size, Data(checkpoint.root), Int64(cosignature.time),
+                        """, arguments: [key, checkpoint.origin, checkpoint.size, Data(checkpoint.root), cosignedAt,
                                          Data(cosignature.line.bytes), time.seconds])
                     try db.execute(sql: """
                         DELETE FROM peer_cosignature WHERE vkey = ? AND origin = ? AND size NOT IN

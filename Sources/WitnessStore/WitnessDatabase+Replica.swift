@@ -106,7 +106,7 @@ extension WitnessDatabase {
             guard let anchor = try Int.fetchOne(db, sql: """
                 SELECT MIN(position) FROM upstream_entry WHERE upstream = ? AND position <= ? AND (currhash = ? OR summaryhash = ?)
                 """, arguments: [source.id, size, raw, raw]) else { return nil }
-            return (size - anchor, try Self.replicaRange(db, source, after: anchor + offset, through: size, limit: limit))
+            return (size - anchor, try Self.replicaRange(db, source, after: anchor.saturatingAdd(offset), through: size, limit: limit))
         }
     }
 

@@ -26,9 +26,10 @@ struct EvidenceForgeryTests {
         let since = try FuzzSeeds.recordedSigned("replication-crosssign/b5-scheduled-incremental/"
             + "01-guzzle-to-a-GET-chronicle-since-5IO5D6gEN-cDF-fpFjmfb4oXClUxoERxvszviqRlujo-")
         let lookup = try FuzzSeeds.recordedSigned("a/final-lookup-crosssign-51")
-        let evidence = Evidence.freeze(origin: "127.0.0.1:18081/chronicle", upstreamKey: try Fixtures.serverPublicKey("a"),
+        let evidence = FuzzSeeds.signedByReporter(Evidence.freeze(origin: "127.0.0.1:18081/chronicle",
+                                       upstreamKey: try Fixtures.serverPublicKey("a"),
                                        reportedBy: FuzzSeeds.reporter, detectedAt: Timestamp(seconds: 1_795_000_000),
-                                       containing: since, lasthash: lookup)
+                                       containing: since, lasthash: lookup))
         // The spec's rule accepts it, on the reporter's word; the self-contained standard does not.
         #expect(Self.proves(evidence, standard: .reporter))
         #expect(!Self.proves(evidence), "\(EvidenceVerifier.verify(evidence, standard: .selfContained))")
@@ -41,9 +42,9 @@ struct EvidenceForgeryTests {
         let export = await fake.signed(path: "/export")
         fake.advance(seconds: 60)
         let notFound = await fake.signed(path: "/lookup/" + Base64URL.encode([UInt8](repeating: 7, count: 32)))
-        let evidence = Evidence.rollback(origin: FuzzSeeds.origin, upstreamKey: fake.serverKey.publicKey, reportedBy: FuzzSeeds.reporter,
-                                         detectedAt: fake.now, containing: export,
-                                         later: notFound)
+        let evidence = FuzzSeeds.signedByReporter(Evidence.rollback(origin: FuzzSeeds.origin, upstreamKey: fake.serverKey.publicKey,
+                                         reportedBy: FuzzSeeds.reporter, detectedAt: fake.now, containing: export,
+                                         later: notFound))
         // The spec's rule accepts it, on the reporter's word; the self-contained standard does not.
         #expect(Self.proves(evidence, standard: .reporter))
         #expect(!Self.proves(evidence), "\(EvidenceVerifier.verify(evidence, standard: .selfContained))")
@@ -56,9 +57,9 @@ struct EvidenceForgeryTests {
         let since = await fake.signed(path: "/since/" + fake.entries()[0].currhash)
         fake.advance(seconds: 60)
         let lookup = await fake.signed(path: "/lookup/" + fake.entries()[1].currhash)
-        let evidence = Evidence.freeze(origin: FuzzSeeds.origin, upstreamKey: fake.serverKey.publicKey, reportedBy: FuzzSeeds.reporter,
-                                       detectedAt: fake.now, containing: since,
-                                       lasthash: lookup)
+        let evidence = FuzzSeeds.signedByReporter(Evidence.freeze(origin: FuzzSeeds.origin, upstreamKey: fake.serverKey.publicKey,
+                                       reportedBy: FuzzSeeds.reporter, detectedAt: fake.now, containing: since,
+                                       lasthash: lookup))
         // The spec's rule accepts it, on the reporter's word; the self-contained standard does not.
         #expect(Self.proves(evidence, standard: .reporter))
         #expect(!Self.proves(evidence), "\(EvidenceVerifier.verify(evidence, standard: .selfContained))")

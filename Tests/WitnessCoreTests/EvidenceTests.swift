@@ -10,8 +10,11 @@ enum EvidenceStage {
     static let client = Ed25519SecretKey(seed: Array(0...31))
     static let witnessKey = Ed25519SecretKey(seed: [UInt8](repeating: 0x57, count: 32))
     static let witness = VerifierKey(name: "witness.example.org", publicKey: witnessKey.publicKey)
-    static let reporter = VerifierKey(name: "reporter.example.org",
-                                      publicKey: Ed25519SecretKey(seed: [UInt8](repeating: 0x58, count: 32)).publicKey)
+    static let reporterKey = Ed25519SecretKey(seed: [UInt8](repeating: 0x58, count: 32))
+    static let reporter = VerifierKey(name: "reporter.example.org", publicKey: reporterKey.publicKey)
+
+    /// `evidence` signed by the staged reporter (witness-protocol §6.1).
+    static func signed(_ evidence: Evidence) -> Evidence { evidence.signedByReporter(key: reporterKey, time: 1_795_000_100) }
     static let origin = "chronicle.example.org/chronicle"
     static let t0 = Timestamp(seconds: 1_795_000_000)
 
@@ -126,7 +129,7 @@ struct EvidenceTests {
             Evidence.witnessEquivocation(origin: S.origin, upstreamKey: key, reportedBy: S.reporter, detectedAt: S.at(100),
                                          witness: S.witness, first: S.cosigned(size: 4, root: chain.root(4)),
                                          second: S.cosigned(size: 4, root: branch.root(4))),
-        ]
+        ].map { $0.signedIfAttested(key: S.reporterKey, at: S.at(100)) }
     }
 
     @Test("each builder's evidence round-trips through its canonical bytes with a stable id")
@@ -136,7 +139,14 @@ struct EvidenceTests {
             #expect(parsed == evidence, "\(evidence.kind)")
             #expect(parsed.id == evidence.id)
             #expect(parsed.canonicalBytes == evidence.canonicalBytes)
-            #expect(evidence.id == SHA256.hash(evidence.canonicalBytes).hexString)
+            // SPEC: witness-protocol §6.1 — the id is the hash of the canonical bytes, the reporter
+            // signature aside: it does not change which material the id names.
+            var unsigned = evidence
+            unsigned.reporterSignature = nil
+            // Reporter-attested kinds (freeze, rollback by "No record found") are signed; the others are not.
+            #expect((evidence.reporterSignature != nil) == (evidence.kind == .freeze || evidence.kind == .rollback))
+            #expect(evidence.id == SHA256.hash(unsigned.canonicalBytes).hexString)
+            #expect(unsigned.id == evidence.id)
             #expect(evidence.id.count == 64 && evidence.id.allSatisfy { "0123456789abcdef".contains($0) })
             #expect(S.proves(EvidenceVerifier.verify(parsed), evidence.kind), "\(evidence.kind): \(EvidenceVerifier.verify(parsed))")
         }

@@ -7,7 +7,7 @@ private func evidence(_ kind: EvidenceKind, _ signed: [UpstreamSigned], cosigned
     Evidence(kind: kind, origin: EvidenceStage.origin, upstreamKey: upstreamKey, reportedBy: EvidenceStage.reporter.description,
              detectedAt: EvidenceStage.at(1000),
              items: signed.map { EvidenceItem(upstreamSigned: $0) } + cosigned.map { EvidenceItem(cosigned: $0) },
-             explanation: "test", witness: witness)
+             explanation: "test", witness: witness).signedByReporter(key: EvidenceStage.reporterKey, time: 1_795_001_000)
 }
 
 private typealias S = EvidenceStage

@@ -38,12 +38,15 @@ struct LyingPeerTests {
     let liarKey = Ed25519SecretKey(seed: [UInt8](repeating: 0x99, count: 32))
     var liar: VerifierKey { VerifierKey(name: "liar.test", publicKey: liarKey.publicKey) }
 
-    func note(_ checkpoint: Checkpoint, by key: Ed25519SecretKey, name: String, time: UInt64 = 1_800_000_000) -> CosignedCheckpoint {
-        CosignedCheckpoint(checkpoint: checkpoint, cosignatures: [Cosignature.sign(checkpoint, time: time, name: name, key: key)])
+    /// A note cosigned now (receivers do not count cosignatures dated beyond their clock's skew window).
+    func note(_ checkpoint: Checkpoint, by key: Ed25519SecretKey, name: String, time: UInt64? = nil) -> CosignedCheckpoint {
+        let time = time ?? UInt64(Date().timeIntervalSince1970)
+        return CosignedCheckpoint(checkpoint: checkpoint, cosignatures: [Cosignature.sign(checkpoint, time: time, name: name, key: key)])
     }
 
+    /// The liar, a trusted peer, pushes `message` signed with its key (witness-protocol §5.1).
     func push(_ message: GossipMessage, to member: TestNetwork.Member) async throws -> Int {
-        try await post(message.bytes, to: member.url + "/witness/v1/gossip").status
+        try await post(message.bytes, to: member.url + "/witness/v1/gossip", signedBy: liarKey, as: liar.name, for: member.name).status
     }
 
     @Test func canMakeNoHonestNodeCosignOrRaiseFalseEvidence() async throws {
@@ -216,11 +219,18 @@ func get(_ url: String) async throws -> (status: Int, body: [UInt8]) {
     return (Int(response.status.code), Array(try await response.body.collect(upTo: 4 << 20).readableBytesView))
 }
 
-/// POSTs `body` and returns the status and body.
-func post(_ body: [UInt8], to url: String) async throws -> (status: Int, body: [UInt8]) {
+/// POSTs `body` and returns the status and body; with `signedBy`, as gossip signed for `receiver`
+/// (witness-protocol §5.1).
+func post(_ body: [UInt8], to url: String, signedBy key: Ed25519SecretKey? = nil, as name: String = "",
+          for receiver: String = "") async throws -> (status: Int, body: [UInt8]) {
     var request = HTTPClientRequest(url: url)
     request.method = .POST
     request.headers.add(name: "Content-Type", value: "application/json")
+    if let key {
+        let signature = GossipSignature.sign(body: body, to: receiver, time: UInt64(Date().timeIntervalSince1970),
+                                             vkey: VerifierKey(name: name, publicKey: key.publicKey), key: key)
+        request.headers.add(name: GossipSignature.headerName, value: signature.headerValue)
+    }
     request.body = .bytes(ByteBuffer(bytes: body))
     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
     return (Int(response.status.code), Array(try await response.body.collect(upTo: 2 << 20).readableBytesView))

@@ -23,7 +23,7 @@ extension Evidence {
                              signed: [containing, later], cosigned: cosigned,
                              fallback: "the upstream later denied an entry it had served")
         if let queried, (try? later.parsed())?.isNoRecordFound == true,
-           case .proven = EvidenceVerifier.verify(evidence) {
+           case .proven = EvidenceVerifier.verifyMaterial(evidence) {
             evidence.explanation = "\(origin): item 2 is the upstream's signed \"\(UpstreamBody.noRecordFoundMessage)\" answer "
                 + "to \(reportedBy.name)'s query for currhash \(queried), an entry item 1 shows it had served earlier"
         }
@@ -62,7 +62,7 @@ extension Evidence {
                               detectedAt: Timestamp, items: [EvidenceItem], witness: String?, fallback: String) -> Evidence {
         var evidence = Evidence(kind: kind, origin: origin, upstreamKey: upstreamKey.base64url, reportedBy: reportedBy.description,
                                 detectedAt: detectedAt, items: items, explanation: "", witness: witness)
-        if case .proven(_, let summary) = EvidenceVerifier.verify(evidence) {
+        if case .proven(_, let summary) = EvidenceVerifier.verifyMaterial(evidence) {
             evidence.explanation = "\(origin): \(summary)"
         } else {
             evidence.explanation = "\(origin): \(fallback)"

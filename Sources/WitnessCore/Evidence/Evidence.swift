@@ -76,10 +76,13 @@ public struct Evidence: Sendable, Hashable {
     public var explanation: String
     /// For witness-equivocation only: the accused witness's vkey.
     public var witness: String?
+    /// The reporter's signature (witness-protocol §6.1), as the base64 text on the wire; required
+    /// on reporter-attested evidence (`Evidence+Reporter.swift`).
+    public var reporterSignature: String?
 
     /// Makes an evidence object.
     public init(kind: EvidenceKind, origin: String, upstreamKey: String, reportedBy: String, detectedAt: Timestamp,
-                items: [EvidenceItem], explanation: String, witness: String? = nil) {
+                items: [EvidenceItem], explanation: String, witness: String? = nil, reporterSignature: String? = nil) {
         self.kind = kind
         self.origin = origin
         self.upstreamKey = upstreamKey
@@ -88,10 +91,15 @@ public struct Evidence: Sendable, Hashable {
         self.items = items
         self.explanation = explanation
         self.witness = witness
+        self.reporterSignature = reporterSignature
     }
 
-    /// The JSON object, keys in the witness-protocol §6 order, then `witness` when set.
-    public var json: JSONValue {
+    /// The JSON object, keys in the witness-protocol §6 order, then `witness` and
+    /// `reporter_signature` when set.
+    public var json: JSONValue { json(withReporterSignature: true) }
+
+    /// The JSON object, with or without `reporter_signature`.
+    func json(withReporterSignature: Bool) -> JSONValue {
         var members = [
             JSONMember("type", .string(Self.type)),
             JSONMember("kind", .string(kind.rawValue)),
@@ -104,14 +112,22 @@ public struct Evidence: Sendable, Hashable {
             JSONMember("explanation", .string(explanation)),
         ]
         if let witness { members.append(JSONMember("witness", .string(witness))) }
+        if withReporterSignature, let reporterSignature { members.append(JSONMember("reporter_signature", .string(reporterSignature))) }
         return .object(members)
     }
 
     /// The canonical bytes: PHP-style pretty JSON, as stored in the ledger and hashed for `id`.
     public var canonicalBytes: [UInt8] { PHPJSON.pretty(json) }
 
-    /// Lowercase hex SHA-256 of `canonicalBytes`.
-    public var id: String { SHA256.hash(canonicalBytes).hexString }
+    /// Lowercase hex SHA-256 of the canonical bytes without `reporter_signature`.
+    ///
+    /// SPEC: witness-protocol §6.1 — "the reporter signature does not change which upstream
+    /// material an id names": the id covers every other member, so one report has one id whether
+    /// it arrives signed, re-signed or (from a v1 node) unsigned.
+    public var id: String {
+        reporterSignature == nil ? SHA256.hash(canonicalBytes).hexString
+            : SHA256.hash(PHPJSON.pretty(json(withReporterSignature: false))).hexString
+    }
 
     /// Reads an evidence object strictly: the type, a known kind and every required member;
     /// unknown extra members are ignored.
@@ -146,9 +162,14 @@ public struct Evidence: Sendable, Hashable {
             guard let text = value.stringValue else { throw .invalidField("witness", reason: "not a string") }
             witness = text
         }
+        var reporterSignature: String?
+        if let value = json["reporter_signature"], value != .null {
+            guard let text = value.stringValue else { throw .invalidField("reporter_signature", reason: "not a string") }
+            reporterSignature = text
+        }
         self.init(kind: kind, origin: try string("origin"), upstreamKey: try string("upstream_key"),
                   reportedBy: try string("reported_by"), detectedAt: detectedAt, items: items,
-                  explanation: try string("explanation"), witness: witness)
+                  explanation: try string("explanation"), witness: witness, reporterSignature: reporterSignature)
     }
 
     /// Parses JSON bytes, then reads them as `init(json:)` does.

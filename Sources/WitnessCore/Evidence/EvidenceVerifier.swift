@@ -26,7 +26,37 @@ public enum EvidenceVerifier {
     }
 
     /// Verifies `evidence`; every upstream_signed body must verify under `upstream_key`.
+    ///
+    /// SPEC: witness-protocol §6.1 — reporter-attested evidence (a freeze, a rollback shown only
+    /// by "No record found") MUST carry `reporter_signature` by `reported_by`: without a valid one
+    /// it proves nothing under either standard. A present signature must verify on any kind.
     public static func verify(_ evidence: Evidence, standard: Standard = .reporter) -> EvidenceVerdict {
+        let verdict = verifyMaterial(evidence, standard: standard)
+        guard case .proven(let kind, let summary) = verdict else { return verdict }
+        switch evidence.reporterSignatureCheck {
+        case .invalid(let reason):
+            return .notProven(reason: reason)
+        case .valid(let reporter, let time):
+            guard isReporterAttested(evidence) else { return verdict }
+            return .proven(kind: kind, summary: summary + " (reporter-attested: signed by \(reporter.name) at \(time))")
+        case .absent:
+            guard isReporterAttested(evidence) else { return verdict }
+            return .notProven(reason: "this \(kind.rawValue) rests on its reporter's word about which request each body answered, "
+                + "and carries no reporter_signature by reported_by (witness-protocol §6.1)")
+        }
+    }
+
+    /// Whether the material proves its kind only on the reporter's word (witness-protocol §6.1):
+    /// it meets the reporter standard but not the self-contained one.
+    public static func isReporterAttested(_ evidence: Evidence) -> Bool {
+        guard evidence.kind == .freeze || evidence.kind == .rollback else { return false }
+        guard case .proven = verifyMaterial(evidence, standard: .selfContained) else { return true }
+        return false
+    }
+
+    /// What the signed upstream material proves, the reporter signature aside (builders use it to
+    /// write the explanation before the reporter signs).
+    public static func verifyMaterial(_ evidence: Evidence, standard: Standard = .reporter) -> EvidenceVerdict {
         guard let key = Ed25519PublicKey(base64url: evidence.upstreamKey) else {
             return .notProven(reason: "upstream_key \"\(evidence.upstreamKey)\" is not a 32-byte base64url Ed25519 public key")
         }

@@ -11,7 +11,7 @@ extension Gossip {
         }
         let now = clock.now()
         for checked in message.heads {
-            if let own = checked.own { try await checkOwnCosignature(own, on: checked.head, upstream: checked.upstream) }
+            if let own = checked.own { try await checkOwnCosignature(own, on: checked.head, record: checked.ownRecord) }
             guard let upstream = checked.upstream else { continue }
             let checkpoint = checked.head.cosigned.checkpoint
             let verdict = try compare(checkpoint, with: upstream)
@@ -81,8 +81,8 @@ extension Gossip {
     func proveEquivocation(_ conflict: CosignatureConflict, upstream: UpstreamRecord) async throws {
         let first = CosignedCheckpoint(checkpoint: conflict.stored.0, cosignatures: [conflict.stored.1]).serialized
         let second = CosignedCheckpoint(checkpoint: conflict.received.0, cosignatures: [conflict.received.1]).serialized
-        let evidence = Evidence.witnessEquivocation(origin: upstream.origin, upstreamKey: upstream.publicKey, reportedBy: vkey,
-                                                    detectedAt: clock.now(), witness: conflict.vkey, first: first, second: second)
+        let evidence = signed(Evidence.witnessEquivocation(origin: upstream.origin, upstreamKey: upstream.publicKey, reportedBy: vkey,
+                                                           detectedAt: clock.now(), witness: conflict.vkey, first: first, second: second))
         guard case .proven = EvidenceVerifier.verify(evidence) else {
             logger.error("two cosignatures of \(conflict.vkey.name) at one size do not prove equivocation; not recorded")
             return
@@ -91,24 +91,18 @@ extension Gossip {
     }
 
     /// A peer shows this node's own cosignature. Served cosignatures come from committed state,
-    /// so one newer than that state (a later time, a larger or different checkpoint, an origin the
-    /// database does not know) means the database was restored from an old backup or lost, or the
-    /// key is used elsewhere: cosigning stops until `rotate-key` (issue 5: state safety).
-    func checkOwnCosignature(_ own: Cosignature, on head: GossipHead, upstream: UpstreamRecord?) async throws {
+    /// so one that state cannot explain (a later time, a larger or different checkpoint, an origin
+    /// the database does not know) means the database was restored from an old backup or lost, or
+    /// the key is used elsewhere: cosigning stops until `rotate-key` (issue 5: state safety).
+    ///
+    /// SPEC: witness-protocol §5.1 — the node's own, explainable cosignature shown back to it,
+    /// under any `upstream_key`, changes nothing: `record` is this node's upstream of the
+    /// checkpoint's origin whatever key the gossip head names (the cosignature covers the
+    /// checkpoint text only), and a smaller checkpoint is explained when its root is on the
+    /// verified chain. Times are compared as unsigned 64-bit values (a peer's 2^63 never traps).
+    func checkOwnCosignature(_ own: Cosignature, on head: GossipHead, record: UpstreamRecord?) async throws {
         let checkpoint = head.cosigned.checkpoint
-        let stored = upstream?.cosigned
-        var problem: String?
-        if let stored {
-            if Int64(own.time) > stored.time {
-                problem = "its cosignature of \(checkpoint) at time \(own.time) is newer than this node's last (\(stored.time))"
-            } else if checkpoint.size > stored.checkpoint.size {
-                problem = "its cosignature of size \(checkpoint.size) is beyond this node's cosigned size \(stored.checkpoint.size)"
-            } else if checkpoint.size == stored.checkpoint.size, checkpoint.root != stored.checkpoint.root {
-                problem = "its cosignature of \(checkpoint) differs from this node's at the same size"
-            }
-        } else {
-            problem = "its cosignature of \(checkpoint) is for a head this node's database never cosigned"
-        }
+        let problem = try unexplained(own, checkpoint, record: record)
         guard let problem else { return }
         let reason = "a peer holds this node's own cosignature that its state does not explain (\(problem)): "
             + "the database was restored from an old backup or lost, or the key is used by another node"
@@ -116,5 +110,26 @@ extension Gossip {
             logger.critical("cosigning refused: \(reason)", metadata: ["origin": "\(checkpoint.origin)"])
         }
         try await database.refuseCosigning(reason)
+    }
+
+    /// Why committed state cannot explain this node's cosignature `own` on `checkpoint`, or nil.
+    func unexplained(_ own: Cosignature, _ checkpoint: Checkpoint, record: UpstreamRecord?) throws -> String? {
+        guard let record, let stored = record.cosigned else {
+            return "its cosignature of \(checkpoint) is for a head this node's database never cosigned"
+        }
+        if own.time > UInt64(max(0, stored.time)) {
+            return "its cosignature of \(checkpoint) at time \(own.time) is newer than this node's last (\(stored.time))"
+        }
+        if checkpoint.size > stored.checkpoint.size {
+            return "its cosignature of size \(checkpoint.size) is beyond this node's cosigned size \(stored.checkpoint.size)"
+        }
+        if checkpoint.size == stored.checkpoint.size {
+            return checkpoint.root == stored.checkpoint.root ? nil
+                : "its cosignature of \(checkpoint) differs from this node's at the same size"
+        }
+        let verified = checkpoint.size == 0 ? Checkpoint.empty(origin: checkpoint.origin).root
+            : try database.upstreamCurrhash(upstream: record.id, position: checkpoint.size)
+        return verified == checkpoint.root ? nil
+            : "its cosignature of \(checkpoint) has a root this node never verified at that size"
     }
 }

@@ -9,8 +9,10 @@ extension Gossip {
     /// The message this node sends `peer` (a vkey text): evidence first (witness-protocol §6:
     /// "gossiped with priority"), skipping what the peer holds or just sent, then its heads
     /// (requested origins first) while the body stays under the 1 MiB limit.
-    func outgoing(to peer: String, requested: Set<String>, excluding: Set<String>) async throws -> GossipMessage {
-        let known = await memory.known(by: peer).union(excluding)
+    /// A stranger (`peer` nil) is sent what is not in `excluding`, whatever any peer holds.
+    func outgoing(to peer: String?, requested: Set<String>, excluding: Set<String>) async throws -> GossipMessage {
+        var known = excluding
+        if let peer { known.formUnion(await memory.known(by: peer)) }
         var evidence: [Evidence] = []
         var used = 256
         for record in try database.evidenceList() where !known.contains(record.id) {
@@ -51,27 +53,36 @@ extension Gossip {
         do {
             let message = try await outgoing(to: name, requested: [], excluding: [])
             let body = message.bytes
-            let response = try await transport.post(url, body: body, maxBytes: GossipMessage.maxBodyBytes,
-                                                    timeout: settings.timeout)
+            // SPEC: witness-protocol §5.1 — every request carries the sender's signature, bound to the receiver.
+            let signature = GossipSignature.sign(body: body, to: peer.vkey.name, time: UInt64(max(0, clock.now().seconds)),
+                                                 vkey: vkey, key: key)
+            let response = try await transport.post(url, body: body, headers: [(GossipSignature.headerName, signature.headerValue)],
+                                                    maxBytes: GossipMessage.maxBodyBytes, timeout: settings.timeout)
             guard response.status == 200 else {
-                let reason = (try? JSONParser.parse(response.body))?["error"]?.stringValue ?? "no error message"
-                throw PeerError.refused(url: url, status: response.status, message: reason)
+                // The peer's own words are not shown: its status says enough (nothing fetched is echoed).
+                throw PeerError.refused(url: url, status: response.status, message: "gossip refused")
             }
             let answer: GossipMessage
             do { answer = try GossipMessage(bytes: response.body) } catch {
                 throw PeerError.malformed(url: url, reason: error.description)
             }
-            guard answer.from == peer.vkey else {
-                throw PeerError.malformed(url: url, reason: "answered as \(answer.from), not \(peer.vkey)")
-            }
+            // SPEC: witness-protocol §5.1 — the answer counts as the peer's only when signed by it for us;
+            // otherwise (a v1 node, a man in the middle) it is a stranger's message.
+            let sender = GossipSignature.authenticate(headerValues: response.gossipSignatures, body: response.body, to: vkey.name,
+                                                      claimedFrom: answer.from, trusted: [peer.vkey], now: clock.now().seconds)
+                .map { _ in peer }
             let checked: CheckedMessage
-            do { checked = try check(answer) } catch {
+            do { checked = try check(answer, sender: sender) } catch {
                 throw PeerError.malformed(url: url, reason: "\(error)")
             }
-            try await apply(checked, from: peer)
-            await memory.learn(message.evidence.map(\.id) + answer.evidence.map(\.id), heldBy: name)
+            try await apply(checked, from: sender)
+            if sender != nil {
+                await memory.learn(message.evidence.map(\.id) + answer.evidence.map(\.id), heldBy: name)
+            } else {
+                logger.warning("a peer's gossip answer is not signed by it; treated as a stranger's", metadata: ["peer": "\(peer.vkey.name)"])
+            }
             await memory.succeeded(name, at: clock.now())
-            metrics?.gossip(direction: "out", outcome: "ok", bytes: body.count + response.body.count)
+            metrics?.gossip(direction: "out", outcome: sender == nil ? "stranger" : "ok", bytes: body.count + response.body.count)
             logger.debug("gossip exchange", metadata: ["peer": "\(peer.vkey.name)", "size": "\(answer.heads.count)"])
             return .success(ExchangeReport(heads: answer.heads.count, newEvidence: checked.evidence.count,
                                            bytesSent: body.count, bytesReceived: response.body.count))

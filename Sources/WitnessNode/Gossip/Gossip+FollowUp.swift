@@ -98,9 +98,9 @@ extension Gossip {
                   let ours = try database.upstreamCurrhash(upstream: upstream.id, position: parent + 1),
                   Base64URL.encode(ours) != entry.currhash,
                   let mine = try database.upstreamResponse(upstream: upstream.id, containing: parent + 1) else { continue }
-            let evidence = Evidence.fork(origin: upstream.origin, upstreamKey: upstream.publicKey, reportedBy: vkey,
+            let evidence = self.signed(Evidence.fork(origin: upstream.origin, upstreamKey: upstream.publicKey, reportedBy: vkey,
                                          detectedAt: clock.now(), first: UpstreamSigned(body: mine.body, signature: mine.signature),
-                                         second: signed, cosigned: [head.cosigned.serialized])
+                                         second: signed, cosigned: [head.cosigned.serialized]))
             if case .proven = EvidenceVerifier.verify(evidence) { return evidence }
         }
         return nil
@@ -155,8 +155,13 @@ extension Gossip {
 
     func freezeEvidence(_ upstream: UpstreamRecord, containing: UpstreamSigned, lasthash: UpstreamSigned,
                         chain: [UpstreamSigned], head: GossipHead) -> Evidence {
-        Evidence.freeze(origin: upstream.origin, upstreamKey: upstream.publicKey, reportedBy: vkey, detectedAt: clock.now(),
-                        containing: containing, lasthash: lasthash, chain: chain, cosigned: [head.cosigned.serialized])
+        signed(Evidence.freeze(origin: upstream.origin, upstreamKey: upstream.publicKey, reportedBy: vkey, detectedAt: clock.now(),
+                               containing: containing, lasthash: lasthash, chain: chain, cosigned: [head.cosigned.serialized]))
+    }
+
+    /// `evidence` (reported by this node), signed by it when reporter-attested (witness-protocol §6.1).
+    func signed(_ evidence: Evidence) -> Evidence {
+        evidence.signedIfAttested(key: key, at: clock.now())
     }
 
     static func isProven(_ evidence: Evidence, standard: EvidenceVerifier.Standard = .reporter) -> Bool {

@@ -73,32 +73,64 @@ public struct Gossip: Sendable {
 
     // MARK: - Receiving
 
-    /// Answers `POST /witness/v1/gossip`: status and the exact response body.
-    public func receive(_ body: [UInt8]) async -> (status: Int, body: [UInt8]) {
-        let answer = await answer(body)
-        metrics?.gossip(direction: "in", outcome: answer.status == 200 ? "ok" : "refused", bytes: body.count + answer.body.count)
-        return answer
+    /// A gossip answer as it goes on the wire.
+    public struct Reply: Sendable {
+        /// HTTP status.
+        public var status: Int
+        /// The exact body.
+        public var body: [UInt8]
+        /// The `Gossip-Signature` header value over `body` (witness-protocol §5.1), on answers.
+        public var signature: String?
     }
 
-    private func answer(_ body: [UInt8]) async -> (status: Int, body: [UInt8]) {
+    /// Answers `POST /witness/v1/gossip`: `signatures` are the request's `Gossip-Signature` values.
+    ///
+    /// SPEC: witness-protocol §5.1 — the sender counts as the trusted peer it names only when its
+    /// signature over these exact bytes verifies under that peer's key within ±300 s; anyone else
+    /// is a stranger, whose message is still answered (gossip is push and pull) but can only bring
+    /// self-authenticating material.
+    public func receive(_ body: [UInt8], signatures: [String] = []) async -> Reply {
+        let (reply, authenticated) = await answer(body, signatures: signatures)
+        let outcome = reply.status != 200 ? "refused" : authenticated ? "ok" : "stranger"
+        metrics?.gossip(direction: "in", outcome: outcome, bytes: body.count + reply.body.count)
+        return reply
+    }
+
+    private func answer(_ body: [UInt8], signatures: [String]) async -> (Reply, authenticated: Bool) {
         let message: GossipMessage
-        do { message = try GossipMessage(bytes: body) } catch { return (error.status, Self.errorBody(error.description)) }
-        let sender = try? database.peers().first { $0.vkey == message.from }
+        do { message = try GossipMessage(bytes: body) } catch {
+            return (Reply(status: error.status, body: Self.errorBody(error.description)), false)
+        }
         do {
-            let checked = try check(message)
+            let now = clock.now()
+            let sender = try authenticatedSender(of: body, signatures: signatures, from: message.from, to: vkey.name, now: now)
+            let checked = try check(message, sender: sender)
             try await apply(checked, from: sender)
             let sentIDs = Set(message.evidence.map(\.id))
+            // Only an authenticated peer's word about what it holds changes what it is sent later.
             if let sender { await memory.learn(sentIDs, heldBy: sender.vkey.description) }
-            let reply = try await outgoing(to: message.from.description, requested: Set(message.heads.map(\.origin)),
-                                           excluding: sentIDs)
-            return (200, reply.bytes)
+            let reply = try await outgoing(to: sender?.vkey.description, requested: Set(message.heads.map(\.origin)),
+                                           excluding: sentIDs).bytes
+            let signature = GossipSignature.sign(body: reply, to: message.from.name, time: UInt64(max(0, now.seconds)),
+                                                 vkey: vkey, key: key)
+            return (Reply(status: 200, body: reply, signature: signature.headerValue), sender != nil)
         } catch let error as GossipError {
             logger.warning("gossip refused: \(error)", metadata: ["peer": "\(message.from.name)"])
-            return (error.status, Self.errorBody(error.description))
+            return (Reply(status: error.status, body: Self.errorBody(error.description)), false)
         } catch {
             logger.error("gossip failed in the node's own storage: \(error)")
-            return (500, Self.errorBody("internal error; the node logged the details"))
+            return (Reply(status: 500, body: Self.errorBody("internal error; the node logged the details")), false)
         }
+    }
+
+    /// The trusted peer that signed `body` for `receiver` (witness-protocol §5.1), or nil: a stranger.
+    func authenticatedSender(of body: [UInt8], signatures: [String], from: VerifierKey, to receiver: String,
+                             now: Timestamp) throws -> PeerRecord? {
+        guard !signatures.isEmpty else { return nil }
+        let trusted = try database.peers().filter { $0.isTrusted && $0.vkey != vkey }
+        guard let peer = GossipSignature.authenticate(headerValues: signatures, body: body, to: receiver, claimedFrom: from,
+                                                      trusted: trusted.map(\.vkey), now: now.seconds) else { return nil }
+        return trusted.first { $0.vkey == peer }
     }
 
     /// `{"error": message}`.
@@ -113,6 +145,9 @@ public struct Gossip: Sendable {
         var head: GossipHead
         /// The watched upstream it concerns (same origin and key), if any.
         var upstream: UpstreamRecord?
+        /// This node's record of the head's origin, whatever `upstream_key` the head names: this
+        /// node's own cosignature covers the checkpoint text only.
+        var ownRecord: UpstreamRecord?
         /// Valid cosignatures by trusted peers.
         var counted: [(VerifierKey, Cosignature)]
         /// This node's own valid cosignature in the note, if any (a state check: see `apply`).
@@ -123,20 +158,22 @@ public struct Gossip: Sendable {
     struct CheckedMessage: Sendable {
         var heads: [CheckedHead]
         /// Proven, relevant evidence this node does not hold yet, and whether it is
-        /// self-contained (acted on) or only the reporter's word (kept for display).
+        /// self-contained (acted on) or reporter-attested (kept for display).
         var evidence: [(evidence: Evidence, selfContained: Bool)]
     }
 
     /// Checks a whole message; throws on the first bad part (nothing is written).
     ///
-    /// Evidence that proves its kind only on its reporter's word (`EvidenceVerifier.Standard`)
-    /// is kept when a trusted peer relays it and ignored from anyone else: a stranger who merely
-    /// read an honest upstream can assemble such a "rollback" or "freeze".
-    func check(_ message: GossipMessage) throws -> CheckedMessage {
+    /// SPEC: witness-protocol §6.1 — self-contained evidence is accepted from anyone;
+    /// reporter-attested evidence only from an authenticated trusted `sender`, when `reported_by` is
+    /// a trusted peer and its `reporter_signature` verifies. Anything else is skipped, not refused:
+    /// a v1 node's unsigned report is a stranger's word, not a malformed message.
+    func check(_ message: GossipMessage, sender: PeerRecord?) throws -> CheckedMessage {
         let peers = try database.peers()
         let known = peers.map(\.vkey) + [vkey, message.from]
         let trusted = Set(peers.filter(\.isTrusted).map(\.vkey))
         let upstreams = Dictionary(try database.upstreams().map { ($0.origin, $0) }, uniquingKeysWith: { a, _ in a })
+        let latest = UInt64(max(0, clock.now().seconds)) + UInt64(GossipSignature.window)
         var heads: [CheckedHead] = []
         for (offset, head) in message.heads.enumerated() {
             let index = offset + 1
@@ -150,24 +187,32 @@ public struct Gossip: Sendable {
             do { valid = try head.cosigned.cosignatures(by: known) } catch {
                 throw GossipError.badSignature(index, error.description)
             }
-            var upstream = upstreams[head.origin]
-            if upstream?.publicKey != head.upstreamKey { upstream = nil }
-            let counted = valid.filter { trusted.contains($0.key) }.map { ($0.key, $0.value) }
-            heads.append(CheckedHead(head: head, upstream: upstream, counted: counted, own: valid[vkey]))
+            let record = upstreams[head.origin]
+            let upstream = record?.publicKey == head.upstreamKey ? record : nil
+            // A trusted peer's cosignature counts only when its time is not in the future beyond the
+            // clock-skew window: a post-dated one would keep a head looking fresh after it went stale.
+            let counted = valid.filter { trusted.contains($0.key) && $0.value.time <= latest }.map { ($0.key, $0.value) }
+            heads.append(CheckedHead(head: head, upstream: upstream, ownRecord: record, counted: counted, own: valid[vkey]))
         }
         var evidence: [(evidence: Evidence, selfContained: Bool)] = []
-        let senderTrusted = trusted.contains(message.from)
         var seen = Set<String>()
         for (offset, item) in message.evidence.enumerated() {
             guard seen.insert(item.id).inserted, try database.evidence(id: item.id) == nil,
                   try isRelevant(item, upstreams: upstreams, peers: peers) else { continue }
             // SPEC: witness-protocol §5 — a receiver verifies evidence before it stores or repeats it.
-            if case .notProven(let reason) = EvidenceVerifier.verify(item) {
+            if case .notProven(let reason) = EvidenceVerifier.verifyMaterial(item) {
                 throw GossipError.unprovenEvidence(offset + 1, reason)
             }
-            let selfContained = Self.isProven(item, standard: .selfContained)
-            guard selfContained || senderTrusted else { continue }
-            evidence.append((item, selfContained))
+            let attested = EvidenceVerifier.isReporterAttested(item)
+            switch item.reporterSignatureCheck {
+            case .invalid:
+                continue
+            case .absent:
+                if attested { continue }
+            case .valid(let reporter, _):
+                if attested, sender == nil || !trusted.contains(reporter) { continue }
+            }
+            evidence.append((item, !attested))
         }
         return CheckedMessage(heads: heads, evidence: evidence)
     }

@@ -39,7 +39,7 @@ public struct PeerAgreement: Sendable, Equatable {
                     relation = upstream.cosigned?.checkpoint == checkpoint ? .same : .behind
                 }
             }
-            return PeerAgreement(vkey: stored.vkey, checkpoint: checkpoint, time: Int64(stored.cosignature.time), relation: relation)
+            return PeerAgreement(vkey: stored.vkey, checkpoint: checkpoint, time: Int64(clamping: stored.cosignature.time), relation: relation)
         }
     }
 }

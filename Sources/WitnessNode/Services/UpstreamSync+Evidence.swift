@@ -119,10 +119,15 @@ extension UpstreamSync {
         EvidenceItem(upstreamSigned: UpstreamSigned(body: body.body, signature: body.signature))
     }
 
+    /// Evidence reported by this node; signed by it when it is reporter-attested (witness-protocol
+    /// §6.1 — such evidence MUST carry the reporter's signature; self-contained evidence stays as
+    /// v1 wrote it, its id the plain hash of its bytes).
     func makeEvidence(_ kind: EvidenceKind, _ record: UpstreamRecord, _ items: [EvidenceItem], _ explanation: String) -> Evidence {
-        Evidence(kind: kind, origin: record.origin, upstreamKey: record.publicKey.base64url,
-                 reportedBy: VerifierKey(name: name, publicKey: key.publicKey).description,
-                 detectedAt: clock.now(), items: items, explanation: explanation)
+        let now = clock.now()
+        return Evidence(kind: kind, origin: record.origin, upstreamKey: record.publicKey.base64url,
+                        reportedBy: VerifierKey(name: name, publicKey: key.publicKey).description,
+                        detectedAt: now, items: items, explanation: explanation)
+            .signedIfAttested(key: key, at: now)
     }
 
     /// Builds, verifies, stores and reports evidence; always throws (the poll stops here).

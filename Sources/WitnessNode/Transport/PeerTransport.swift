@@ -33,8 +33,9 @@ public enum PeerError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Where the world comes in for gossip: how a node reaches its peers. Tests and the gossip
 /// benchmark substitute an in-process network.
 public protocol PeerTransport: Sendable {
-    /// POSTs a JSON body, refusing answers over `maxBytes`, giving up after `timeout` in total.
-    func post(_ url: String, body: [UInt8], maxBytes: Int, timeout: Duration) async throws(PeerError) -> PeerResponse
+    /// POSTs a JSON body with extra `headers`, refusing answers over `maxBytes`, giving up after
+    /// `timeout` in total.
+    func post(_ url: String, body: [UInt8], headers: [(String, String)], maxBytes: Int, timeout: Duration) async throws(PeerError) -> PeerResponse
     /// GETs `url` under the same limits.
     func get(_ url: String, maxBytes: Int, timeout: Duration) async throws(PeerError) -> PeerResponse
 }
@@ -46,10 +47,12 @@ public struct HTTPPeerTransport: PeerTransport {
     /// Uses `http` (default: the shared client).
     public init(http: HTTPClient = .shared) { self.http = http }
 
-    public func post(_ url: String, body: [UInt8], maxBytes: Int, timeout: Duration) async throws(PeerError) -> PeerResponse {
+    public func post(_ url: String, body: [UInt8], headers: [(String, String)], maxBytes: Int,
+                     timeout: Duration) async throws(PeerError) -> PeerResponse {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         return try await run(request, url: url, maxBytes: maxBytes, timeout: timeout)
     }
@@ -60,7 +63,9 @@ public struct HTTPPeerTransport: PeerTransport {
 
     private func run(_ request: HTTPClientRequest, url: String, maxBytes: Int, timeout: Duration) async throws(PeerError) -> PeerResponse {
         switch await BoundedHTTP.exchange(http, request, maxBytes: maxBytes, timeout: timeout) {
-        case .success(let r): return PeerResponse(status: r.status, signatures: r.headers[Sapient.signatureHeader], body: r.body)
+        case .success(let r):
+            return PeerResponse(status: r.status, signatures: r.headers[Sapient.signatureHeader], body: r.body,
+                                gossipSignatures: r.headers[GossipSignature.headerName])
         case .failure(.tooLarge): throw .tooLarge(url: url, limit: maxBytes)
         case .failure(.timeout): throw .timeout(url: url)
         case .failure(.transport(let reason)): throw .transport(url: url, reason: reason)

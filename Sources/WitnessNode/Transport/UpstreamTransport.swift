@@ -11,12 +11,15 @@ public struct UpstreamResponse: Sendable {
     public var signatures: [String]
     /// The exact body bytes.
     public var body: [UInt8]
+    /// Every `Gossip-Signature` value (peer answers, witness-protocol §5.1).
+    public var gossipSignatures: [String]
 
     /// Makes a response.
-    public init(status: Int, signatures: [String], body: [UInt8]) {
+    public init(status: Int, signatures: [String], body: [UInt8], gossipSignatures: [String] = []) {
         self.status = status
         self.signatures = signatures
         self.body = body
+        self.gossipSignatures = gossipSignatures
     }
 }
 

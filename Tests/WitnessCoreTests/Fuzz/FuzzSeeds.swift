@@ -10,6 +10,11 @@ enum FuzzSeeds {
     static let witnesses = witnessKeys.enumerated().map { VerifierKey(name: "w\($0.offset).example.org", publicKey: $0.element.publicKey) }
     static let reporter = witnesses[0]
 
+    /// `evidence` signed by `reporter` (witness-protocol §6.1).
+    static func signedByReporter(_ evidence: Evidence) -> Evidence {
+        evidence.signedByReporter(key: witnessKeys[0], time: 1_800_000_000)
+    }
+
     // MARK: - Recorded PHP Chronicle bytes
 
     /// Response bodies of the recorded PHP Chronicle (the small ones: debug builds parse slowly).
@@ -98,7 +103,7 @@ enum FuzzSeeds {
         let sizesApart = Evidence.witnessEquivocation(origin: origin, upstreamKey: key, reportedBy: reporter, detectedAt: at,
                                                       witness: witnesses[2], first: note(stage.checkpoint(6, in: "other")).serialized,
                                                       second: note(stage.checkpoint(4)).serialized, chain: [exportOther])
-        return [fork, rollback, freeze, equivocation, sizesApart]
+        return [fork, rollback, freeze, equivocation, sizesApart].map { signedByReporter($0) }
     }
 
     /// Gossip messages: heads with upstream-signed bodies, with and without evidence.
