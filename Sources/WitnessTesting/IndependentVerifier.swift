@@ -10,6 +10,8 @@ package enum IndependentVerifier {
         package var status: Int32
         package var output: String
         package var proven: Bool { status == 0 && output.hasPrefix("proven: ") }
+        /// A gossip signature check passed.
+        package var authentic: Bool { status == 0 && output.hasPrefix("authentic: ") }
         package var description: String { "exit \(status): \(output)" }
     }
 
@@ -26,9 +28,23 @@ package enum IndependentVerifier {
 
     /// Runs the script on raw evidence bytes.
     package static func verify(bytes: [UInt8]) throws -> Verdict {
+        try run(script, ["-"], input: bytes)
+    }
+
+    /// `Scripts/verify_gossip_signature.py`: checks a `Gossip-Signature` header value over `body`
+    /// for `receiver`, as `vkey` (witness-protocol §5.1), independently of the node's code.
+    package static func verifyGossipSignature(header: String, body: [UInt8], to receiver: String, vkey: VerifierKey,
+                                              now: Int64? = nil) throws -> Verdict {
+        let gossipScript = URL(fileURLWithPath: script).deletingLastPathComponent().appendingPathComponent("verify_gossip_signature.py").path
+        var arguments = ["--vkey", vkey.description, "--to", receiver, "--header", header]
+        if let now { arguments += ["--now", String(now)] }
+        return try run(gossipScript, arguments + ["-"], input: body)
+    }
+
+    private static func run(_ path: String, _ arguments: [String], input bytes: [UInt8]) throws -> Verdict {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, "-"]
+        process.arguments = [path] + arguments
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output

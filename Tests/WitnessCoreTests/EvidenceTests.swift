@@ -13,8 +13,6 @@ enum EvidenceStage {
     static let reporterKey = Ed25519SecretKey(seed: [UInt8](repeating: 0x58, count: 32))
     static let reporter = VerifierKey(name: "reporter.example.org", publicKey: reporterKey.publicKey)
 
-    /// `evidence` signed by the staged reporter (witness-protocol §6.1).
-    static func signed(_ evidence: Evidence) -> Evidence { evidence.signedByReporter(key: reporterKey, time: 1_795_000_100) }
     static let origin = "chronicle.example.org/chronicle"
     static let t0 = Timestamp(seconds: 1_795_000_000)
 
