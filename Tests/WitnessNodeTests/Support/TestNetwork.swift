@@ -36,7 +36,8 @@ struct TestNetwork: Sendable {
 
     /// Starts `count` nodes (names `w0.test`, `w1.test`, …), peers them all, runs `body`, stops them.
     static func run(count: Int, services: Bool, pollInterval: Int64 = 1, gossipInterval: Int64 = 1,
-                    gossipRateLimit: Double? = nil, _ body: @Sendable (TestNetwork) async throws -> Void) async throws {
+                    gossipRateLimit: Double? = nil, configure: @Sendable (inout NodeConfig) -> Void = { _ in },
+                    _ body: @Sendable (TestNetwork) async throws -> Void) async throws {
         var prepared: [(String, Ed25519SecretKey, WitnessDatabase, NodeRuntime, PortBox, any ApplicationProtocol)] = []
         for index in 0..<count {
             let name = "w\(index).test"
@@ -48,6 +49,7 @@ struct TestNetwork: Sendable {
             config.upstreamTimeout = 5
             // Every node shares 127.0.0.1: a per-address limit would count the whole network as one peer.
             config.gossipRateLimit = gossipRateLimit
+            configure(&config)
             let node = NodeRuntime(database: database, key: key, config: config, logger: quiet)
             let box = PortBox()
             let onRunning: @Sendable (any Channel) async -> Void = { channel in await box.set(channel.localAddress?.port ?? 0) }
