@@ -19,7 +19,7 @@ public struct ChronicleClient: Sendable {
     private let http: HTTPClient
 
     /// Makes a client; `http` defaults to the process-wide shared client.
-    public init(baseURL: String, serverKey: Ed25519PublicKey?, http: HTTPClient = .shared,
+    public init(baseURL: String, serverKey: Ed25519PublicKey?, http: HTTPClient = OutboundHTTP.client,
                 maxResponseBytes: Int = 256 << 20, timeout: TimeAmount = .seconds(60)) throws(ChronicleClientError) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -44,14 +44,12 @@ public struct ChronicleClient: Sendable {
     }
 
     private func execute(_ request: HTTPClientRequest, url: String) async throws(ChronicleClientError) -> (Int, HTTPHeaders, [UInt8]) {
-        do {
-            let response = try await http.execute(request, timeout: timeout)
-            let buffer = try await response.body.collect(upTo: maxResponseBytes)
-            return (Int(response.status.code), response.headers, Array(buffer.readableBytesView))
-        } catch is NIOTooManyBytesError {
-            throw .responseTooLarge(url: url, limit: maxResponseBytes)
-        } catch {
-            throw .transport(url: url, reason: "\(error)")
+        switch await OutboundHTTP.exchange(request, maxBytes: maxResponseBytes, timeout: .nanoseconds(timeout.nanoseconds), http: http) {
+        case .success(let response): return (response.status, response.headers, response.body)
+        case .failure(.tooLarge): throw .responseTooLarge(url: url, limit: maxResponseBytes)
+        case .failure(.timeout): throw .transport(url: url, reason: "no complete answer in time")
+        case .failure(.transport(let reason)): throw .transport(url: url, reason: reason)
+        case .failure(.cancelled): throw .transport(url: url, reason: "cancelled")
         }
     }
 

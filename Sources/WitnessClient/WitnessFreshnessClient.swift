@@ -19,7 +19,7 @@ public struct WitnessFreshnessClient: Sendable {
     private let http: HTTPClient
 
     /// Makes a client; `http` defaults to the process-wide shared client.
-    public init(http: HTTPClient = .shared, timeout: Duration = .seconds(10), maxResponseBytes: Int = 1 << 20,
+    public init(http: HTTPClient = OutboundHTTP.client, timeout: Duration = .seconds(10), maxResponseBytes: Int = 1 << 20,
                 maxSignatureLines: Int = 16) {
         self.http = http
         self.timeout = timeout
@@ -113,48 +113,15 @@ public struct WitnessFreshnessClient: Sendable {
         return json
     }
 
-    /// One GET that finishes, body included, within `timeout`, or fails.
+    /// One GET through the outbound layer: finishes, body included, within `timeout`, or fails.
     private func get(_ url: String) async throws(WitnessClientError) -> (Int, HTTPHeaders, [UInt8]) {
-        let (http, timeout, limit) = (self.http, self.timeout, maxResponseBytes)
-        typealias Outcome = Result<(Int, HTTPHeaders, [UInt8]), WitnessClientError>
-        let outcome: Outcome = await withTaskGroup(of: Outcome?.self) { group in
-            group.addTask {
-                do {
-                    let response = try await http.execute(HTTPClientRequest(url: url), timeout: .nanoseconds(timeout.wholeNanoseconds))
-                    let body = try await response.body.collect(upTo: limit)
-                    return .success((Int(response.status.code), response.headers, Array(body.readableBytesView)))
-                } catch is NIOTooManyBytesError {
-                    return .failure(.responseTooLarge(url: url, limit: limit))
-                } catch {
-                    if Task.isCancelled { return nil }
-                    if let e = error as? HTTPClientError, e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout {
-                        return .failure(.timeout(url: url, seconds: Int(timeout.components.seconds)))
-                    }
-                    return .failure(.transport(url: url, reason: "\(error)"))
-                }
-            }
-            group.addTask {
-                // A witness that trickles its body cannot hold the check beyond the timeout. The
-                // margin lets AsyncHTTPClient's own deadline report first, with the last connect error.
-                do { try await Task.sleep(for: timeout + .milliseconds(250)) } catch { return nil }
-                return .failure(.timeout(url: url, seconds: Int(timeout.components.seconds)))
-            }
-            defer { group.cancelAll() }
-            while let next = await group.next() {
-                if let next { return next }
-                if Task.isCancelled { break }
-            }
-            return .failure(.transport(url: url, reason: "cancelled"))
+        switch await OutboundHTTP.exchange(HTTPClientRequest(url: url), maxBytes: maxResponseBytes, timeout: timeout, http: http) {
+        case .success(let response): return (response.status, response.headers, response.body)
+        case .failure(.tooLarge): throw .responseTooLarge(url: url, limit: maxResponseBytes)
+        case .failure(.timeout): throw .timeout(url: url, seconds: Int(timeout.components.seconds))
+        case .failure(.transport(let reason)): throw .transport(url: url, reason: reason)
+        case .failure(.cancelled): throw .transport(url: url, reason: "cancelled")
         }
-        return try outcome.get()
     }
 }
 
-extension Duration {
-    /// The duration in nanoseconds, saturating.
-    var wholeNanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole + attoseconds / 1_000_000_000
-    }
-}

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Logging
 import ServiceLifecycle
+import WitnessClient
 import WitnessCore
 import WitnessStore
 
@@ -26,7 +27,7 @@ public struct NodeRuntime: Sendable {
     /// Assembles a node.
     public init(database: WitnessDatabase, key: Ed25519SecretKey, config: NodeConfig, clock: any WallClock = SystemWallClock(),
                 transport: (any UpstreamTransport)? = nil, peerTransport: (any PeerTransport)? = nil,
-                http: HTTPClient = .shared, logger: Logger) {
+                http: HTTPClient = OutboundHTTP.client, logger: Logger) {
         let events = NodeEvents()
         self.events = events
         let metrics = NodeMetrics()

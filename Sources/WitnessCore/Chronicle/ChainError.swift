@@ -14,13 +14,13 @@ public enum ChainError: Error, Sendable, Equatable, CustomStringConvertible {
         case .undecodable(let p, let field):
             return "entry \(p): \(field) is not valid base64url of the right length"
         case .prevhashMismatch(let p, let expected, let found):
-            return "entry \(p): prevhash \(found.map { "\"\($0)\"" } ?? "null") does not link to the previous entry (expected \(expected.map { "\"\($0)\"" } ?? "null or \"\""))"
+            return "entry \(p): prevhash \(found.map { "\"\(Untrusted.excerpt($0))\"" } ?? "null") does not link to the previous entry (expected \(expected.map { "\"\(Untrusted.excerpt($0))\"" } ?? "null or \"\""))"
         case .badEntrySignature(let p):
             return "entry \(p): the Ed25519 signature does not verify over contents under its publickey"
         case .currhashMismatch(let p, let served, let computed):
-            return "entry \(p): currhash does not match (served \(served), computed \(computed)); the chain was rewritten or corrupted"
+            return "entry \(p): currhash does not match (served \(Untrusted.excerpt(served)), computed \(computed)); the chain was rewritten or corrupted"
         case .summaryhashMismatch(let p, let served, let computed):
-            return "entry \(p): summaryhash does not match (served \(served), computed \(computed))"
+            return "entry \(p): summaryhash does not match (served \(Untrusted.excerpt(served)), computed \(computed))"
         }
     }
 }

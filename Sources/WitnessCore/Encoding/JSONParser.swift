@@ -77,7 +77,7 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
             let keyStart = index
             let key = try parseString()
-            guard seen.insert(key).inserted else { throw Failure(offset: keyStart, reason: "duplicate key \"\(key)\"") }
+            guard seen.insert(key).inserted else { throw Failure(offset: keyStart, reason: "duplicate key \"\(Untrusted.excerpt(key))\"") }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1

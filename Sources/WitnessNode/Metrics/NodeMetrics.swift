@@ -1,6 +1,7 @@
 import Metrics
 import Synchronization
 import Prometheus
+import WitnessClient
 import WitnessCore
 import WitnessStore
 
@@ -59,7 +60,7 @@ public final class NodeMetrics: Sendable {
             timers[key] = timer
             return timer
         }
-        timer.recordNanoseconds(duration.nanoseconds)
+        timer.recordNanoseconds(duration.wholeNanoseconds)
     }
 
     // MARK: - Scrape

@@ -33,7 +33,7 @@ public struct CrossSigner: Service, Sendable {
 
     /// Makes the service; `interval` is the time between rounds (Chronicle's cron suggests 15 minutes).
     public init(database: WitnessDatabase, key: Ed25519SecretKey, interval: Duration = .seconds(15 * 60),
-                clock: any WallClock, logger: Logger, http: HTTPClient = .shared) {
+                clock: any WallClock, logger: Logger, http: HTTPClient = OutboundHTTP.client) {
         self.database = database
         self.key = key
         self.interval = interval

@@ -84,7 +84,7 @@ extension UpstreamSync {
                              "The upstream's /lasthash names \(head.currhash) at position \(position), where it earlier served another entry after the same prevhash.",
                              split: true, logger: logger)
         }
-        throw UpstreamError.headNotOnChain(origin: record.origin, currhash: head.currhash)
+        throw UpstreamError.headNotOnChain(origin: record.origin, currhash: Untrusted.excerpt(head.currhash))
     }
 
     /// `/lasthash` names entry `position`, older than the verified head: if its signed `datetime`

@@ -196,9 +196,14 @@ struct SignedFetch: Sendable {
     var json: JSONValue
 
     /// Throws unless it is a 200 with status OK.
+    ///
+    /// The error names the status only: `last_error` is public (status page, `/witness/v1/upstreams`)
+    /// and never echoes what an upstream served (issue 9 row 11).
     func requireOK() throws(UpstreamError) {
         guard status == 200, json["status"]?.stringValue == "OK" else {
-            throw .refused(url: url, status: status, message: json["message"]?.stringValue ?? "status is not OK")
+            let what = (300..<400).contains(status) ? "a redirect, which is never followed"
+                : isNoRecordFound ? "Chronicle's signed \"No record found\"" : "a signed error or a status that is not OK"
+            throw .refused(url: url, status: status, message: what)
         }
     }
 
@@ -217,6 +222,9 @@ extension UpstreamSync {
         let raw = try await transport.get(url, maxBytes: maxResponseBytes, timeout: timeout)
         // SPEC: witness-protocol §2 — the upstream's Body-Signature-Ed25519 on every response used.
         guard let signature = raw.signatures.first(where: { Sapient.verify(raw.body, headerValues: [$0], key: upstream.publicKey) }) else {
+            if (300..<400).contains(raw.status) {
+                throw .refused(url: url, status: raw.status, message: "a redirect, which is never followed")
+            }
             if raw.status >= 500 || (raw.status >= 400 && raw.signatures.isEmpty) {
                 throw .refused(url: url, status: raw.status, message: "unsigned error response")
             }

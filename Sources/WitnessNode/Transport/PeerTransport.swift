@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import WitnessClient
 import WitnessCore
 
 /// One raw answer from a peer witness, before any check: the same shape as an upstream's.
@@ -44,8 +45,8 @@ public protocol PeerTransport: Sendable {
 public struct HTTPPeerTransport: PeerTransport {
     let http: HTTPClient
 
-    /// Uses `http` (default: the shared client).
-    public init(http: HTTPClient = .shared) { self.http = http }
+    /// Uses `http` (default: the outbound client, which never follows redirects).
+    public init(http: HTTPClient = OutboundHTTP.client) { self.http = http }
 
     public func post(_ url: String, body: [UInt8], headers: [(String, String)], maxBytes: Int,
                      timeout: Duration) async throws(PeerError) -> PeerResponse {
@@ -62,7 +63,7 @@ public struct HTTPPeerTransport: PeerTransport {
     }
 
     private func run(_ request: HTTPClientRequest, url: String, maxBytes: Int, timeout: Duration) async throws(PeerError) -> PeerResponse {
-        switch await BoundedHTTP.exchange(http, request, maxBytes: maxBytes, timeout: timeout) {
+        switch await OutboundHTTP.exchange(request, maxBytes: maxBytes, timeout: timeout, http: http) {
         case .success(let r):
             return PeerResponse(status: r.status, signatures: r.headers[Sapient.signatureHeader], body: r.body,
                                 gossipSignatures: r.headers[GossipSignature.headerName])

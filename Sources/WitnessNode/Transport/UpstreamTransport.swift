@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import WitnessClient
 import WitnessCore
 
 /// One raw HTTP answer (from an upstream or a peer), before any check.
@@ -34,11 +35,11 @@ public protocol UpstreamTransport: Sendable {
 public struct HTTPUpstreamTransport: UpstreamTransport {
     let http: HTTPClient
 
-    /// Uses `http` (default: the shared client).
-    public init(http: HTTPClient = .shared) { self.http = http }
+    /// Uses `http` (default: the outbound client, which never follows redirects).
+    public init(http: HTTPClient = OutboundHTTP.client) { self.http = http }
 
     public func get(_ url: String, maxBytes: Int, timeout: Duration) async throws(UpstreamError) -> UpstreamResponse {
-        switch await BoundedHTTP.exchange(http, HTTPClientRequest(url: url), maxBytes: maxBytes, timeout: timeout) {
+        switch await OutboundHTTP.exchange(HTTPClientRequest(url: url), maxBytes: maxBytes, timeout: timeout, http: http) {
         case .success(let response):
             return UpstreamResponse(status: response.status, signatures: response.headers[Sapient.signatureHeader], body: response.body)
         case .failure(.tooLarge): throw .responseTooLarge(url: url, limit: maxBytes)
