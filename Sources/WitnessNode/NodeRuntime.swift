@@ -37,6 +37,8 @@ public struct NodeRuntime: Sendable {
                                 clock: clock, logger: logger, maxResponseBytes: config.upstreamMaxResponseBytes,
                                 timeout: .seconds(config.upstreamTimeout))
         sync.events = events
+        sync.budget = config.pollBudget
+        sync.maxStoredBytes = config.upstreamMaxStoredBytes
         sync.metrics = metrics
         self.sync = sync
         poller = UpstreamPoller(sync: sync, interval: .seconds(config.pollInterval), attestationInterval: config.attestationInterval,

@@ -200,6 +200,21 @@ enum Migrations {
                 );
                 """)
         }
+        // Issue 9: what each upstream costs on disk (its quota), and admin request signatures
+        // remembered for the whole request-time window so a captured register/revoke cannot be replayed.
+        migrator.registerMigration("v5-hostile-world") { db in
+            try db.execute(sql: """
+                ALTER TABLE upstream ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0;
+                UPDATE upstream SET stored_bytes =
+                    COALESCE((SELECT SUM(length(body)) FROM upstream_response WHERE upstream_response.upstream = upstream.id), 0)
+                    + \(VerifiedPage.rowBytes) * size;
+                CREATE TABLE admin_request (
+                    signature TEXT PRIMARY KEY,
+                    seen INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX admin_request_seen ON admin_request(seen);
+                """)
+        }
         return migrator
     }
 }

@@ -38,6 +38,8 @@ public struct UpstreamRecord: Sendable, Equatable {
     public var failures: Int
     /// During a first sync: the size the upstream announced, if it did.
     public var syncTarget: Int?
+    /// Bytes its verified pages take in this node's database (the per-upstream quota counts them).
+    public var storedBytes: Int = 0
 
     /// Verified size.
     public var size: Int { tip.size }

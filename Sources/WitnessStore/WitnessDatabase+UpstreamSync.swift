@@ -20,6 +20,30 @@ public struct VerifiedPage: Sendable {
         self.entries = entries
         self.tipAfter = tipAfter
     }
+
+    /// Bytes one entry row takes beside its page body (position, two hashes, keys; a measured
+    /// round figure for the quota, not an exact page count).
+    public static let rowBytes = 160
+
+    /// What storing this page adds to the upstream's `stored_bytes`: the signed body, each entry's
+    /// row and, for a replica, each entry's record again.
+    public func storedBytes(replicate: Bool) -> Int {
+        var total = response.body.count.saturatingAdd(Self.rowBytes.saturatingMultiply(entries.count))
+        if replicate {
+            for entry in entries {
+                let e = entry.entry
+                total = total.saturatingAdd(e.contents.utf8.count + e.created.utf8.count + e.publickey.utf8.count + e.signature.utf8.count)
+            }
+        }
+        return total
+    }
+}
+
+extension WitnessDatabase {
+    /// Largest upstream-signed head body kept beside a cosigned head (and so gossiped): a
+    /// Chronicle `/lasthash` answer is one entry; a bigger one is verified and cosigned, but its
+    /// body is not kept (issue 9 row 5: a 32 MiB /lasthash re-encoded on every gossip exchange).
+    public static let maxStoredHeadBodyBytes = 64 << 10
 }
 
 extension WitnessDatabase {
@@ -54,8 +78,9 @@ extension WitnessDatabase {
                                                replicate ? e.publickey : nil, replicate ? e.signature : nil,
                                                replicate ? replicated : nil])
             }
-            try db.execute(sql: "UPDATE upstream SET size = ?, currhash = ?, hashstate = ? WHERE id = ?",
-                           arguments: [page.tipAfter.size, Data(page.tipAfter.currhash), Data(page.tipAfter.hashstate), id])
+            try db.execute(sql: "UPDATE upstream SET size = ?, currhash = ?, hashstate = ?, stored_bytes = stored_bytes + ? WHERE id = ?",
+                           arguments: [page.tipAfter.size, Data(page.tipAfter.currhash), Data(page.tipAfter.hashstate),
+                                       page.storedBytes(replicate: replicate), id])
         }
     }
 
@@ -90,7 +115,10 @@ extension WitnessDatabase {
                 stored: stored, proposed: proposed,
                 currhashAtStoredSize: try stored.flatMap { s in s.size == 0 ? s.root : try Self.currhash(db, upstream: id, position: s.size) },
                 storedCurrhashAtProposedSize: try Self.currhash(db, upstream: id, position: proposed.size))
-            let head: [any DatabaseValueConvertible & Sendable]? = headBody.map { [Data($0.body), $0.signature, $0.fetched.seconds] }
+            // An oversized head body is not kept: the head is stored without one (never an older body).
+            let head: [(any DatabaseValueConvertible & Sendable)?]? = headBody.map {
+                $0.body.count <= Self.maxStoredHeadBodyBytes ? [Data($0.body), $0.signature, $0.fetched.seconds] : [nil, nil, nil]
+            }
             switch decision {
             case .advance, .unchanged:
                 // SPEC: issue 5 — the state epoch gate and count sit in the same transaction as the head.

@@ -200,6 +200,7 @@ extension WitnessDatabase {
             splitView: row["split_view"], frozen: row["frozen"], added: Timestamp.parse(row["added"]) ?? Timestamp(seconds: 0),
             tip: tip, cosigned: cosigned,
             lastPoll: time("last_poll"), lastSuccess: time("last_success"), lastAdvance: time("last_advance"),
-            lastError: row["last_error"], failures: row["failures"], syncTarget: row["sync_target"])
+            lastError: row["last_error"], failures: row["failures"], syncTarget: row["sync_target"],
+            storedBytes: row["stored_bytes"])
     }
 }

@@ -81,6 +81,9 @@ public struct GossipMessage: Sendable {
     public static let maxHeads = 1_000
     /// Most signature lines in one cosigned note.
     public static let maxSignatureLines = 16
+    /// Largest upstream-signed body a node puts in a head it sends (a `/lasthash` answer is one
+    /// entry; a bigger one stays home rather than being re-encoded on every exchange).
+    public static let maxUpstreamSignedBytes = 64 << 10
 
     /// The sender.
     public var from: VerifierKey

@@ -38,6 +38,10 @@ public struct NodeConfig: Sendable, Equatable {
     public var gossipRateLimit: Double? = 10
     /// Most upstream polls in flight at once (connections and responses held together).
     public var pollConcurrency: Int = UpstreamPoller.defaultConcurrency
+    /// What one poll of one upstream may spend (pages, bytes, seconds).
+    public var pollBudget = PollBudget()
+    /// Most bytes one upstream's verified pages may take in the database.
+    public var upstreamMaxStoredBytes = 4 << 30
 
     /// The defaults: a loopback node like a fresh `bin/install.php` Chronicle.
     public init(name: String = "witness.localhost", host: String = "127.0.0.1", port: Int = 7380,
@@ -158,6 +162,15 @@ extension NodeConfig {
         case "upstream-max-response-bytes":
             guard let n = Int(try text()), n >= 4096 else { throw fail("expected a byte count of at least 4096") }
             upstreamMaxResponseBytes = n
+        case "poll-max-pages":
+            guard let n = Int(try text()), n >= 2 else { throw fail("expected a number of pages per poll, at least 2") }
+            pollBudget.maxPages = n
+        case "poll-max-bytes", "upstream-max-stored-bytes":
+            guard let n = Int(try text()), n >= 1 << 20 else { throw fail("expected a byte count of at least 1048576") }
+            if key == "poll-max-bytes" { pollBudget.maxBytes = n } else { upstreamMaxStoredBytes = n }
+        case "poll-max-duration":
+            guard let s = DurationText.seconds(try text()), s >= 1 else { throw fail("expected a duration such as \"5 minutes\" or \"300s\"") }
+            pollBudget.maxSeconds = s
         case "poll-concurrency":
             guard let n = Int(try text()), (1...1024).contains(n) else { throw fail("expected a number of polls in flight, 1 to 1024") }
             pollConcurrency = n
@@ -170,7 +183,8 @@ extension NodeConfig {
     public static let keys = ["name", "listen", "paginate-export", "request-timeout", "publish-new-clients",
                               "publish-revoked-clients", "max-body-bytes", "poll-interval", "upstream-timeout",
                               "upstream-max-response-bytes", "attestation-interval", "gossip-interval", "gossip-fanout",
-                              "peers-dir", "publish-rate-limit", "gossip-rate-limit", "poll-concurrency"]
+                              "peers-dir", "publish-rate-limit", "gossip-rate-limit", "poll-concurrency",
+                              "poll-max-pages", "poll-max-bytes", "poll-max-duration", "upstream-max-stored-bytes"]
 
     /// The config file form of this configuration.
     public var json: JSONValue {
@@ -192,6 +206,10 @@ extension NodeConfig {
             JSONMember("publish-rate-limit", publishRateLimit.map { .number(Self.number($0)) } ?? .null),
             JSONMember("gossip-rate-limit", gossipRateLimit.map { .number(Self.number($0)) } ?? .null),
             JSONMember("poll-concurrency", .int(pollConcurrency)),
+            JSONMember("poll-max-pages", .int(pollBudget.maxPages)),
+            JSONMember("poll-max-bytes", .int(pollBudget.maxBytes)),
+            JSONMember("poll-max-duration", .string("\(pollBudget.maxSeconds)s")),
+            JSONMember("upstream-max-stored-bytes", .int(upstreamMaxStoredBytes)),
         ])
     }
 }

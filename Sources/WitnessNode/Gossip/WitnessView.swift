@@ -37,14 +37,19 @@ public struct WitnessView: Sendable {
     }
 
     /// Gossip heads for every cosigned, watched upstream (those in `first` first), at most `limit`.
+    ///
+    /// A blocked upstream is not gossiped (it costs nothing), and an upstream-signed body over
+    /// `GossipMessage.maxUpstreamSignedBytes` is left out of its head: gossip carries what fits.
     public func heads(first: Set<String> = [], limit: Int = GossipMessage.maxHeads) throws -> [GossipHead] {
         let trusted = Set(try trustedPeers().map(\.description))
-        let upstreams = try database.upstreams().filter { $0.cosigned != nil }
+        let upstreams = try database.upstreams().filter { $0.cosigned != nil && !$0.blocked }
             .sorted { first.contains($0.origin) && !first.contains($1.origin) }
         var heads: [GossipHead] = []
         for upstream in upstreams.prefix(limit) {
             guard let note = try note(for: upstream, trusted: trusted) else { continue }
-            let signed = upstream.cosigned?.upstreamSigned.map { UpstreamSigned(body: $0.body, signature: $0.signature) }
+            let signed = upstream.cosigned?.upstreamSigned.flatMap {
+                $0.body.count <= GossipMessage.maxUpstreamSignedBytes ? UpstreamSigned(body: $0.body, signature: $0.signature) : nil
+            }
             heads.append(GossipHead(origin: upstream.origin, upstreamKey: upstream.publicKey, cosigned: note, upstreamSigned: signed))
         }
         return heads

@@ -20,6 +20,10 @@ public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case headNotOnChain(origin: String, currhash: String)
     /// Misbehaviour was proven; the evidence id is recorded and the upstream is marked.
     case misbehaviour(origin: String, kind: String, evidence: String)
+    /// The poll spent its budget (pages, bytes or time); what was verified is kept, the next poll continues.
+    case budgetExhausted(origin: String, size: Int, reason: String)
+    /// Storing more of this upstream would pass its quota (`upstream-max-stored-bytes`).
+    case storageQuota(origin: String, stored: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -33,6 +37,11 @@ public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
         case .chain(let origin, let e): return "\(origin): \(e); the upstream served a rewritten or corrupted chain; nothing past it was cosigned"
         case .headNotOnChain(let origin, let h):
             return "\(origin): /lasthash names \(h), which the served chain does not contain; nothing was cosigned"
+        case .budgetExhausted(let origin, let size, let reason):
+            return "\(origin): this poll stopped at its budget (\(reason)) with \(size) entries verified; the next poll continues from there"
+        case .storageQuota(let origin, let stored, let limit):
+            return "\(origin): the next page would take this upstream's stored data from \(stored) bytes past its limit of \(limit) "
+                + "(upstream-max-stored-bytes); nothing more is stored or cosigned until the limit is raised"
         case .misbehaviour(let origin, let kind, let id):
             return "\(origin): \(kind) proven (evidence \(id)); the upstream is marked and nothing past the fork is cosigned"
         }

@@ -7,19 +7,25 @@ extension UpstreamSync {
     /// Fetches and verifies everything after the stored head, page by page, committing each
     /// verified page before fetching the next (a long first sync survives a restart).
     ///
-    /// Returns the last page fetched (its body names the new head).
-    func download(_ start: UpstreamRecord, logger: Logger) async throws -> SignedFetch? {
+    /// Returns the last page fetched (its body names the new head). Stops cleanly, everything
+    /// verified so far committed, when the poll's budget is spent or the upstream's quota is reached.
+    func download(_ start: UpstreamRecord, spending: inout PollSpending, logger: Logger) async throws -> SignedFetch? {
         guard let chain = Blakechain(tip: start.tip) else { throw StoreError.corruptTip(size: start.size) }
         var size = start.size
         // SPEC: chronicle-protocol §6.3 — `/export` from genesis, else `/since/<urlencoded hash>`.
         var path: String? = size == 0 ? "/export" : "/since/" + Self.pathEncode(Base64URL.encode(start.tip.currhash))
         var visited = Set<String>()
         var lastPage: SignedFetch?
+        var stored = start.storedBytes
         while let current = path {
             guard visited.insert(current).inserted else {
-                throw UpstreamError.malformedResponse(url: start.url + current, reason: "pagination loops back to \(current)")
+                throw UpstreamError.malformedResponse(url: start.url + current, reason: "pagination loops back to \(Untrusted.excerpt(current))")
+            }
+            if let reason = spending.exhausted(now: clock.now()) {
+                throw UpstreamError.budgetExhausted(origin: start.origin, size: size, reason: reason)
             }
             let page = try await fetch(start, current)
+            spending.charge(page.signedBody.body.count)
             if page.isNoRecordFound, current.hasPrefix("/since/") {
                 // The upstream no longer knows a head it served us.
                 try await proveRollback(start, noRecord: page, logger: logger)
@@ -45,6 +51,11 @@ extension UpstreamSync {
                     break
                 }
             }
+            // SPEC: issue 9 — a body larger than its entries can take is padding, refused before anything is stored.
+            if let excess = ResponseAllowance.padding(bodyBytes: page.signedBody.body.count, entries: entries) {
+                throw UpstreamError.malformedResponse(url: page.url, reason: "the page is \(excess) bytes larger than its \(entries.count) "
+                    + "entries can take (padding); refused")
+            }
             // The signatures need no chain state: check them on every core, then the chain in order.
             let signed = await Self.signaturesValid(entries)
             for (index, entry) in entries.enumerated() {
@@ -64,10 +75,13 @@ extension UpstreamSync {
             }
             if !verified.isEmpty {
                 // The verified prefix is kept even when a later entry of the page is bad.
-                try await database.commitVerifiedPage(upstream: start.id, fromSize: size,
-                                                       VerifiedPage(path: current, response: page.signedBody,
-                                                                    entries: verified, tipAfter: tip),
-                                                       at: clock.now())
+                let verifiedPage = VerifiedPage(path: current, response: page.signedBody, entries: verified, tipAfter: tip)
+                let cost = verifiedPage.storedBytes(replicate: start.replicate)
+                guard stored.saturatingAdd(cost) <= maxStoredBytes else {
+                    throw UpstreamError.storageQuota(origin: start.origin, stored: stored, limit: maxStoredBytes)
+                }
+                try await database.commitVerifiedPage(upstream: start.id, fromSize: size, verifiedPage, at: clock.now())
+                stored = stored.saturatingAdd(cost)
                 size = tip.size
             }
             if let failure { throw UpstreamError.chain(origin: start.origin, failure) }
@@ -76,6 +90,11 @@ extension UpstreamSync {
             let target = try Self.syncTarget(total: page.json["total"], after: current.hasPrefix("/since/") ? start.size : 0, url: page.url)
             // SPEC: chronicle-protocol §4.13 — follow `next` while the server paginates.
             if page.json["paginated"]?.isTruthy == true, !rows.isEmpty, let next = page.json["next"]?.stringValue {
+                // SPEC: chronicle-protocol §4.13 — `/export/<n>` or `/since/<hash>/<n>`: a short path of URL-safe
+                // characters. Anything else is the upstream steering our requests (or our error text).
+                guard Self.isPlausibleNext(next) else {
+                    throw UpstreamError.malformedResponse(url: page.url, reason: "its \"next\" link is not a Chronicle page path")
+                }
                 path = next.hasPrefix("/") ? next : "/" + next
             } else {
                 path = nil
@@ -103,6 +122,22 @@ extension UpstreamSync {
             var result = [Bool](repeating: false, count: entries.count)
             for await (start, part) in group { result.replaceSubrange(start..<(start + part.count), with: part) }
             return result
+        }
+    }
+
+    /// Whether a `next` link has the shape of a Chronicle page path: at most 256 characters from
+    /// base64url, `%`, `+`, `/`, `.` (never `..`), with no scheme, host, query or fragment.
+    static func isPlausibleNext(_ next: String) -> Bool {
+        guard !next.isEmpty, next.utf8.count <= 256, !next.contains("..") else { return false }
+        return next.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "/"),
+                 UInt8(ascii: "."):
+                return true
+            default:
+                return false
+            }
         }
     }
 

@@ -24,6 +24,10 @@ extension UpstreamSync {
         var path: String? = "/export"
         var visited = Set<String>()
         exportWalk: while let current = path, visited.insert(current).inserted {
+            // A walk costs at most one poll's page budget, whatever the upstream links to.
+            guard visited.count <= budget.maxPages else {
+                throw UpstreamError.budgetExhausted(origin: record.origin, size: record.size, reason: "\(budget.maxPages) pages of /export while checking a rollback")
+            }
             let page = try await fetch(record, current)
             try page.requireOK()
             let rows = page.json["results"]?.arrayValue ?? []
@@ -41,6 +45,7 @@ extension UpstreamSync {
                 }
             }
             path = page.json["paginated"]?.isTruthy == true && !rows.isEmpty ? page.json["next"]?.stringValue : nil
+            if let next = path, !Self.isPlausibleNext(next) { path = nil }
             if let next = path, !next.hasPrefix("/") { path = "/" + next }
         }
         var candidates: [Evidence] = []

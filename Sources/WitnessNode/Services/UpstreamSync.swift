@@ -24,6 +24,10 @@ public struct UpstreamSync: Sendable {
     public var maxResponseBytes: Int
     /// Per-exchange timeout.
     public var timeout: Duration
+    /// What one poll may spend.
+    public var budget = PollBudget()
+    /// Most bytes one upstream's verified pages may take in the database.
+    public var maxStoredBytes = 4 << 30
     /// Test hook run inside the head transaction just before commit (throw to abort it).
     public var beforeHeadCommit: (@Sendable () throws -> Void)?
     /// Where head changes and new evidence are announced (gossip listens).
@@ -121,7 +125,9 @@ public struct UpstreamSync: Sendable {
     }
 
     private func sync(_ upstream: UpstreamRecord, logger: Logger) async throws -> Outcome {
+        var spending = PollSpending(budget, started: clock.now())
         let last = try await fetch(upstream, "/lasthash")
+        spending.charge(last.signedBody.body.count)
         try last.requireOK()
         guard let rows = last.json["results"]?.arrayValue, rows.count <= 1 else {
             throw UpstreamError.malformedResponse(url: last.url, reason: "\"results\" is not a list of at most one record")
@@ -133,7 +139,7 @@ public struct UpstreamSync: Sendable {
         var record = upstream
         var lastPage: SignedFetch?
         if let head, head.currhash != Base64URL.encode(record.tip.currhash) {
-            lastPage = try await download(record, logger: logger)
+            lastPage = try await download(record, spending: &spending, logger: logger)
             record = try database.upstream(id: upstream.id) ?? record
         }
         var headBody: UpstreamSignedBody? = last.signedBody
