@@ -69,17 +69,19 @@ package final class FakeChronicle: Sendable {
 
     // MARK: - Histories
 
-    /// Publishes `count` new entries at the current time onto `history` (created if absent).
+    /// Publishes `count` new entries at the current time onto `history` (created if absent), each
+    /// `contents` carrying `contentsPadding` extra bytes when asked (large but genuine entries).
     @discardableResult
-    package func append(_ count: Int, to history: String = "main") -> [ChronicleEntry] {
+    package func append(_ count: Int, to history: String = "main", contentsPadding: Int = 0) -> [ChronicleEntry] {
         let client = clientKey
+        let pad = contentsPadding > 0 ? #","pad":""# + String(repeating: "x", count: contentsPadding) + #"""# : ""
         return state.withLock { s in
             var h = s.histories[history] ?? History()
             guard let chain = Blakechain(tip: h.tip) else { preconditionFailure("fake tip is always valid") }
             var added: [ChronicleEntry] = []
             for _ in 0..<count {
                 let position = chain.size + 1
-                let contents = #"{"history":"\#(history)","n":\#(position)}"#
+                let contents = #"{"history":"\#(history)","n":\#(position)\#(pad)}"#
                 added.append(chain.appendEntry(contents: contents, signedBy: client, created: s.now.atom))
             }
             h.entries += added
