@@ -66,6 +66,7 @@ extension ChronicleRefusal {
         case .badRequest: return 400
         case .notFound: return 404
         case .replay: return 409
+        case .tooManyRequests: return 429
         }
     }
 }

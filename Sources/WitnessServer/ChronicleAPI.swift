@@ -12,9 +12,14 @@ public struct ChronicleAPI: Sendable {
     public let service: ChronicleService
     /// Signed read answers reused within a second over an unchanged ledger.
     let cache = ResponseCache()
+    /// Publishes per verified client (`publish-rate-limit`), nil without a limit.
+    let publishLimiter: RateLimiter?
 
     /// Makes the API.
-    public init(service: ChronicleService) { self.service = service }
+    public init(service: ChronicleService) {
+        self.service = service
+        publishLimiter = service.config.publishRateLimit.map { RateLimiter(.init(rate: $0, burst: Swift.max(1, 2 * $0))) }
+    }
 
     var database: WitnessDatabase { service.database }
     var key: Ed25519SecretKey { service.key }
@@ -88,7 +93,10 @@ public struct ChronicleAPI: Sendable {
             let results: JSONValue
             switch route {
             case .publish:
-                results = Self.appended(try await service.publish(signed))
+                let limiter = publishLimiter
+                results = Self.appended(try await service.publish(signed) { client in
+                    await limiter?.acquire(client.publicid)
+                })
             case .register:
                 let (clientID, notice) = try await service.register(signed)
                 var members = [JSONMember("client-id", .string(clientID))]
@@ -103,7 +111,9 @@ public struct ChronicleAPI: Sendable {
             return .signed(ChronicleEnvelope.ok(at: service.clock.now(), [JSONMember("results", results)]), key: key)
         } catch let refusal as ChronicleRefusal {
             logger.debug("write refused", metadata: ["path": "\(request.path)", "reason": "\(refusal.message)"])
-            return .signedError(refusal.message, status: refusal.status, at: now, key: key)
+            var answer = APIResponse.signedError(refusal.message, status: refusal.status, at: now, key: key)
+            if case .tooManyRequests(_, let seconds) = refusal { answer.headers.append(("Retry-After", "\(seconds)")) }
+            return answer
         } catch {
             logger.error("write failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
             return .signedError("Internal error; nothing was appended.", status: 500, at: now, key: key)

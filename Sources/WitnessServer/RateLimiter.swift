@@ -33,6 +33,15 @@ actor RateLimiter {
         return nil
     }
 
+    /// How long until `key` has a token again, without taking one; nil if it has one now.
+    func wait(_ key: String, now: ContinuousClock.Instant = .now) -> Duration? {
+        guard let (tokens, at) = buckets[key] else { return nil }
+        let elapsed = now - at
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let available = min(limit.burst, tokens + seconds * limit.rate)
+        return available >= 1 ? nil : .milliseconds(Int(((1 - available) / limit.rate * 1000).rounded(.up)))
+    }
+
     /// Drops buckets that have refilled completely (they behave exactly like absent ones).
     private func prune(now: ContinuousClock.Instant) {
         let refill = Duration.seconds(limit.burst / limit.rate)

@@ -6,9 +6,9 @@ extension WitnessAPI {
     /// SPEC: witness-protocol §5 — push and pull in one exchange; limits and refusals are decided
     /// by `Gossip.receive` (413 over 1 MiB, 400 for a malformed or unprovable message).
     /// SPEC: witness-protocol §5.1 — the answer carries `Gossip-Signature` for the requester.
-    func receiveGossip(_ body: [UInt8], signatures: [String]) async -> APIResponse {
+    func receiveGossip(_ body: [UInt8], signatures: [String], admit: @Sendable (PeerRecord?) async -> Bool) async -> APIResponse {
         guard let gossip else { return Self.error("this node does not gossip", status: 503) }
-        let reply = await gossip.receive(body, signatures: signatures)
+        let reply = await gossip.receive(body, signatures: signatures, admit: admit)
         var headers = [("Content-Type", "application/json")]
         if reply.status == 200 { headers.append((Sapient.signatureHeader, Sapient.sign(reply.body, with: service.key))) }
         if let signature = reply.signature { headers.append((GossipSignature.headerName, signature)) }

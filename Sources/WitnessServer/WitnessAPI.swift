@@ -47,7 +47,7 @@ public struct WitnessAPI: Sendable {
     /// Answers one request. `path` has no query string; `query` is what followed `?`;
     /// `gossipSignatures` are the request's `Gossip-Signature` values.
     public func respond(method: String, path: String, query: String? = nil, body: [UInt8] = [],
-                        gossipSignatures: [String] = []) async -> APIResponse {
+                        gossipSignatures: [String] = [], admit: @Sendable (PeerRecord?) async -> Bool = { _ in true }) async -> APIResponse {
         let isRead = method == "GET" || method == "HEAD"
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         do {
@@ -60,7 +60,7 @@ public struct WitnessAPI: Sendable {
                 return try checkpoint(originHash: hex)
             }
             switch (method, segments.count >= 3 ? segments[2] : "") {
-            case ("POST", "gossip") where segments.count == 3: return await receiveGossip(body, signatures: gossipSignatures)
+            case ("POST", "gossip") where segments.count == 3: return await receiveGossip(body, signatures: gossipSignatures, admit: admit)
             case (_, "gossip") where segments.count == 3: return Self.error("use POST", status: 405)
             case (_, _) where !isRead: return Self.error("use GET", status: 405)
             case (_, "upstreams") where segments.count == 3: return try upstreams()

@@ -159,3 +159,23 @@ extension WitnessDatabase {
         try await writer.write { db in try db.execute(sql: "DELETE FROM client WHERE publicid = ?", arguments: [publicid]) }
     }
 }
+
+extension WitnessDatabase {
+    /// Remembers an accepted admin request's signature; throws `StoreError.duplicateSignature` if
+    /// it was seen before. Signatures older than `keepFor` seconds are forgotten (their
+    /// `request-time` is stale by then, so the freshness check refuses them anyway); with no window
+    /// they are kept for good.
+    ///
+    /// Issue 9 row 10: a captured, signed `register` replayed after its key was revoked must not
+    /// register it again. Persistent, so a restart does not reopen the window.
+    public func rememberAdminRequest(signature: String, at time: Timestamp, keepFor window: Int64?) async throws {
+        try await writer.write { db in
+            if let window {
+                let (cutoff, overflow) = time.seconds.subtractingReportingOverflow(window)
+                if !overflow { try db.execute(sql: "DELETE FROM admin_request WHERE seen < ?", arguments: [cutoff]) }
+            }
+            try db.execute(sql: "INSERT OR IGNORE INTO admin_request (signature, seen) VALUES (?, ?)", arguments: [signature, time.seconds])
+            guard db.changesCount == 1 else { throw StoreError.duplicateSignature }
+        }
+    }
+}

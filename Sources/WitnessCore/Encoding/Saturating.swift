@@ -13,3 +13,11 @@ extension Int {
         return overflow ? ((self < 0) == (other < 0) ? .max : .min) : product
     }
 }
+
+extension Int64 {
+    /// `self * other`, clamped to `Int64.min...Int64.max`.
+    public func saturatingMultiply64(_ other: Int64) -> Int64 {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? ((self < 0) == (other < 0) ? .max : .min) : product
+    }
+}

@@ -42,6 +42,10 @@ public struct NodeConfig: Sendable, Equatable {
     public var pollBudget = PollBudget()
     /// Most bytes one upstream's verified pages may take in the database.
     public var upstreamMaxStoredBytes = 4 << 30
+    /// Reverse proxies whose `X-Forwarded-For` is believed for per-address limits (none by default).
+    public var trustedProxies: [String] = []
+    /// Most request-body bytes held in memory at once, across all connections.
+    public var maxInflightBodyBytes = 64 << 20
 
     /// The defaults: a loopback node like a fresh `bin/install.php` Chronicle.
     public init(name: String = "witness.localhost", host: String = "127.0.0.1", port: Int = 7380,
@@ -83,6 +87,14 @@ extension NodeConfig {
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { return nil }
         return (host, port)
+    }
+
+    /// Whether `text` is an IPv4 address in dotted decimal or an IPv6 address in hex-and-colons form.
+    public static func isIPAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 4, parts.allSatisfy({ part in part.count <= 3 && !part.isEmpty && UInt8(part) != nil }) { return true }
+        return text.contains(":") && text.count <= 45
+            && text.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
     }
 
     /// Whether `name` is a valid witness name (witness-protocol §1: no spaces, no `+`).
@@ -171,6 +183,24 @@ extension NodeConfig {
         case "poll-max-duration":
             guard let s = DurationText.seconds(try text()), s >= 1 else { throw fail("expected a duration such as \"5 minutes\" or \"300s\"") }
             pollBudget.maxSeconds = s
+        case "trusted-proxies":
+            var list: [String] = []
+            switch value {
+            case .null: break
+            case .array(let items):
+                for item in items {
+                    guard let s = item.stringValue else { throw fail("expected a list of IP addresses") }
+                    list.append(s)
+                }
+            default: list = try text().split(separator: ",").map { String($0.filter { $0 != " " }) }.filter { !$0.isEmpty }
+            }
+            for address in list where !Self.isIPAddress(address) {
+                throw fail("\"\(address)\" is not an IP address; list the proxies' addresses, e.g. [\"127.0.0.1\", \"::1\"]")
+            }
+            trustedProxies = list
+        case "max-inflight-body-bytes":
+            guard let n = Int(try text()), n >= 1 << 20 else { throw fail("expected a byte count of at least 1048576") }
+            maxInflightBodyBytes = n
         case "poll-concurrency":
             guard let n = Int(try text()), (1...1024).contains(n) else { throw fail("expected a number of polls in flight, 1 to 1024") }
             pollConcurrency = n
@@ -184,7 +214,8 @@ extension NodeConfig {
                               "publish-revoked-clients", "max-body-bytes", "poll-interval", "upstream-timeout",
                               "upstream-max-response-bytes", "attestation-interval", "gossip-interval", "gossip-fanout",
                               "peers-dir", "publish-rate-limit", "gossip-rate-limit", "poll-concurrency",
-                              "poll-max-pages", "poll-max-bytes", "poll-max-duration", "upstream-max-stored-bytes"]
+                              "poll-max-pages", "poll-max-bytes", "poll-max-duration", "upstream-max-stored-bytes",
+                              "trusted-proxies", "max-inflight-body-bytes"]
 
     /// The config file form of this configuration.
     public var json: JSONValue {
@@ -210,6 +241,8 @@ extension NodeConfig {
             JSONMember("poll-max-bytes", .int(pollBudget.maxBytes)),
             JSONMember("poll-max-duration", .string("\(pollBudget.maxSeconds)s")),
             JSONMember("upstream-max-stored-bytes", .int(upstreamMaxStoredBytes)),
+            JSONMember("trusted-proxies", .array(trustedProxies.map { .string($0) })),
+            JSONMember("max-inflight-body-bytes", .int(maxInflightBodyBytes)),
         ])
     }
 }

@@ -89,14 +89,19 @@ public struct Gossip: Sendable {
     /// signature over these exact bytes verifies under that peer's key within ±300 s; anyone else
     /// is a stranger, whose message is still answered (gossip is push and pull) but can only bring
     /// self-authenticating material.
-    public func receive(_ body: [UInt8], signatures: [String] = []) async -> Reply {
-        let (reply, authenticated) = await answer(body, signatures: signatures)
+    ///
+    /// `admit` is asked once the sender is known (a trusted peer, or nil for a stranger): the HTTP
+    /// face rate-limits each authenticated peer on its own and strangers together; false answers 429.
+    public func receive(_ body: [UInt8], signatures: [String] = [],
+                        admit: @Sendable (PeerRecord?) async -> Bool = { _ in true }) async -> Reply {
+        let (reply, authenticated) = await answer(body, signatures: signatures, admit: admit)
         let outcome = reply.status != 200 ? "refused" : authenticated ? "ok" : "stranger"
         metrics?.gossip(direction: "in", outcome: outcome, bytes: body.count + reply.body.count)
         return reply
     }
 
-    private func answer(_ body: [UInt8], signatures: [String]) async -> (Reply, authenticated: Bool) {
+    private func answer(_ body: [UInt8], signatures: [String],
+                        admit: @Sendable (PeerRecord?) async -> Bool) async -> (Reply, authenticated: Bool) {
         let message: GossipMessage
         do { message = try GossipMessage(bytes: body) } catch {
             return (Reply(status: error.status, body: Self.errorBody(error.description)), false)
@@ -104,6 +109,9 @@ public struct Gossip: Sendable {
         do {
             let now = clock.now()
             let sender = try authenticatedSender(of: body, signatures: signatures, from: message.from, to: vkey.name, now: now)
+            guard await admit(sender) else {
+                return (Reply(status: 429, body: Self.errorBody("too many gossip requests; retry later")), sender != nil)
+            }
             let checked = try check(message, sender: sender)
             try await apply(checked, from: sender)
             let sentIDs = Set(message.evidence.map(\.id))
@@ -131,6 +139,15 @@ public struct Gossip: Sendable {
         guard let peer = GossipSignature.authenticate(headerValues: signatures, body: body, to: receiver, claimedFrom: from,
                                                       trusted: trusted.map(\.vkey), now: now.seconds) else { return nil }
         return trusted.first { $0.vkey == peer }
+    }
+
+    /// Whether a request's `Gossip-Signature` claims a trusted peer at a time within the window: a
+    /// cheap look before the body is read (the claim is verified only with the body).
+    public func claimsTrustedPeer(_ signatures: [String]) -> Bool {
+        guard signatures.count == 1, let header = GossipSignature(headerValue: signatures[0]),
+              header.blob.isWithin(GossipSignature.window, of: clock.now().seconds),
+              let peers = try? database.peers() else { return false }
+        return peers.contains { $0.isTrusted && $0.vkey.name == header.name && $0.vkey.keyID == header.blob.keyID }
     }
 
     /// `{"error": message}`.

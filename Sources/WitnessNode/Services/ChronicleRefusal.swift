@@ -15,14 +15,16 @@ public enum ChronicleRefusal: Error, Sendable, Equatable, CustomStringConvertibl
     case badRequest(String)
     /// 404: the thing to act on does not exist.
     case notFound(String)
-    /// 409: an exact replay of an earlier publish.
+    /// 409: an exact replay of an earlier publish or admin request.
     case replay(String)
+    /// 429: the authenticated client is over its rate; retry after this many seconds.
+    case tooManyRequests(String, retryAfter: Int)
 
     /// The message served in Chronicle's signed error body.
     public var message: String {
         switch self {
         case .forbidden(let m), .staleRequest(let m), .missingField(let m), .notAcceptable(let m),
-             .badRequest(let m), .notFound(let m), .replay(let m): return m
+             .badRequest(let m), .notFound(let m), .replay(let m), .tooManyRequests(let m, _): return m
         }
     }
 

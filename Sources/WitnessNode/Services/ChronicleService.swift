@@ -81,8 +81,15 @@ public struct ChronicleService: Sendable {
     // MARK: - Publish
 
     /// Authenticates and appends a client's entry; returns `{currhash, summaryhash, created}`.
-    public func publish(_ request: SignedRequest) async throws -> AppendedEntry {
+    ///
+    /// `admit` is asked once the client is authenticated: the rate limit is keyed by the verified
+    /// client, never by a header anyone can copy (issue 9 row 8); it returns how long to wait, or nil.
+    public func publish(_ request: SignedRequest, admit: @Sendable (ClientRecord) async -> Duration? = { _ in nil }) async throws -> AppendedEntry {
         let (client, signature, text) = try authenticate(request, admin: false)
+        if let wait = await admit(client) {
+            let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
+            throw ChronicleRefusal.tooManyRequests("Too many requests from this client; retry later.", retryAfter: seconds)
+        }
         let now = clock.now()
         // SPEC: chronicle-protocol §4.8 step 2 — only a present, non-empty string `now` is checked.
         if let window = config.requestTimeout, let json = try? JSONParser.parse(request.body),
@@ -126,9 +133,10 @@ public struct ChronicleService: Sendable {
 
     /// Registers a new (non-admin) client; returns its id and the notice entry if one was appended.
     public func register(_ request: SignedRequest) async throws -> (clientID: String, notice: AppendedEntry?) {
-        _ = try authenticate(request, admin: true)
+        let (_, _, signature) = try authenticate(request, admin: true)
         let now = clock.now()
         let body = JSONValue.object(try adminBody(request, now: now))
+        try await refuseReplay(signature, now: now)
         guard case .string(let publickey)? = body["publickey"] else { throw ChronicleRefusal.badRequest("Error: Public key expected") }
         guard Base64URL.decode(publickey, length: 32) != nil else { throw ChronicleRefusal.badRequest("Key is not the correct size") }
         let comment = body["comment"]?.stringValue ?? ""
@@ -143,7 +151,7 @@ public struct ChronicleService: Sendable {
 
     /// Revokes a non-admin client named by id and exact key text.
     public func revoke(_ request: SignedRequest) async throws -> AppendedEntry? {
-        _ = try authenticate(request, admin: true)
+        let (_, _, signature) = try authenticate(request, admin: true)
         let now = clock.now()
         let body = JSONValue.object(try adminBody(request, now: now))
         guard case .string(let clientID)? = body["clientid"] else { throw ChronicleRefusal.missingField("Error: Client ID expected") }
@@ -157,8 +165,21 @@ public struct ChronicleService: Sendable {
         case .notFound: throw ChronicleRefusal.notFound("Error: Client not found. It may have already been deleted.")
         case .isAdmin: throw ChronicleRefusal.forbidden("You cannot delete administrators from this API.")
         case .revoked(let record):
+            // A replay finds its client gone and gets stock Chronicle's 404 above; the signature is
+            // remembered all the same, so no later state can make it act twice.
+            try await refuseReplay(signature, now: now)
             logger.info("client revoked", metadata: ["client": "\(record.publicid)"])
             return appended
+        }
+    }
+
+    /// An authenticated, fresh admin request is accepted once: its signature is remembered for the
+    /// whole `request-time` window (issue 9 row 10), persistently.
+    private func refuseReplay(_ signature: String, now: Timestamp) async throws {
+        do {
+            try await database.rememberAdminRequest(signature: signature, at: now, keepFor: config.requestTimeout.map { $0.saturatingMultiply64(2) })
+        } catch StoreError.duplicateSignature {
+            throw ChronicleRefusal.replay("This exact admin request was already accepted; replayed requests are refused.")
         }
     }
 
