@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 /// Runs a property over a deterministic stream of mutated inputs and reports what it saw.
 ///

@@ -40,8 +40,12 @@ extension TestNetwork.Member {
 
     /// Posts `message` to `receiver` as this trusted peer, signed.
     func gossip(_ message: GossipMessage, to receiver: TestNetwork.Member) async throws -> Int {
-        let body = message.bytes
-        return try await Attacker.replay(body, header: signGossip(body, for: receiver), to: receiver)
+        try await gossip(bytes: message.bytes, to: receiver)
+    }
+
+    /// Posts raw gossip bytes to `receiver` as this trusted peer, signed.
+    func gossip(bytes body: [UInt8], to receiver: TestNetwork.Member) async throws -> Int {
+        try await Attacker.replay(body, header: signGossip(body, for: receiver), to: receiver)
     }
 
     /// Whether cosigning is refused (the state-safety stop).

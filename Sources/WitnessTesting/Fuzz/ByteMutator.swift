@@ -3,18 +3,18 @@
 /// Each call stacks one to four operations: bit flips, interesting bytes, insertions, deletions,
 /// truncation, duplicated ranges, splicing with another input, dictionary tokens (JSON syntax,
 /// escapes and lone surrogates, invalid UTF-8, note syntax, huge numbers) and digit rewrites.
-struct ByteMutator {
-    var random: SeededRandom
+package struct ByteMutator {
+    package var random: SeededRandom
     /// Format tokens inserted or overwritten by the dictionary operations.
-    var tokens: [[UInt8]]
+    package var tokens: [[UInt8]]
 
-    init(seed: UInt64, tokens: [[UInt8]] = ByteMutator.commonTokens) {
+    package init(seed: UInt64, tokens: [[UInt8]] = ByteMutator.commonTokens) {
         random = SeededRandom(seed: seed)
         self.tokens = tokens
     }
 
     /// Tokens useful for every text format here.
-    static let commonTokens: [[UInt8]] = {
+    package static let commonTokens: [[UInt8]] = {
         let text = [
             "\"", "\\", "\\u", "\\ud800", "\\udc00", "\\udbff\\udfff", "\\ud83d\\ude00", "\\u0000", "{", "}", "[", "]", ",", ":",
             "null", "true", "false", "-0", "0.0e-0", "1e999999", "-", "99999999999999999999999999999999",
@@ -31,7 +31,7 @@ struct ByteMutator {
                                                0x3D, 0x5B, 0x5C, 0x5D, 0x5F, 0x7B, 0x7D, 0x7F, 0x80, 0xC0, 0xE2, 0xFF]
 
     /// A mutated copy of `input`; `donors` are other inputs to splice from.
-    mutating func mutate(_ input: [UInt8], donors: [[UInt8]] = []) -> [UInt8] {
+    package mutating func mutate(_ input: [UInt8], donors: [[UInt8]] = []) -> [UInt8] {
         var bytes = input
         for _ in 0...random.below(4) { step(&bytes, donors: donors) }
         return bytes

@@ -4,12 +4,12 @@ import Foundation
 ///
 /// `WITNESS_FUZZ_SEED` (decimal or 0x-hex) shifts every campaign's seed and `WITNESS_FUZZ_SCALE`
 /// multiplies the iteration counts, for longer local runs; CI uses neither.
-struct SeededRandom: RandomNumberGenerator {
+package struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed ^ Self.environmentSeed }
+    package init(seed: UInt64) { state = seed ^ Self.environmentSeed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -18,18 +18,18 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     /// A number in `0..<bound` (bound > 0).
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    package mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
     /// true with probability 1/`n`.
-    mutating func oneIn(_ n: Int) -> Bool { below(n) == 0 }
+    package mutating func oneIn(_ n: Int) -> Bool { below(n) == 0 }
 
     /// One element of a non-empty collection.
-    mutating func pick<C: Collection>(_ items: C) -> C.Element where C.Index == Int {
+    package mutating func pick<C: Collection>(_ items: C) -> C.Element where C.Index == Int {
         items[items.startIndex + below(items.count)]
     }
 
     /// `count` random bytes.
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
+    package mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
 
     private static let environmentSeed: UInt64 = {
         guard let text = ProcessInfo.processInfo.environment["WITNESS_FUZZ_SEED"] else { return 0 }
@@ -38,7 +38,7 @@ struct SeededRandom: RandomNumberGenerator {
     }()
 
     /// The iteration multiplier from `WITNESS_FUZZ_SCALE` (1 when unset).
-    static let scale: Int = {
+    package static let scale: Int = {
         max(1, ProcessInfo.processInfo.environment["WITNESS_FUZZ_SCALE"].flatMap { Int($0) } ?? 1)
     }()
 }
