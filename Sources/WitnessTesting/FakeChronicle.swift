@@ -35,6 +35,8 @@ package final class FakeChronicle: Sendable {
         package var lasthashPosition: Int?
         /// Report this `total` on `/since` and unpaginated `/export` bodies instead of the true count.
         package var total: Int?
+        /// Serve this `next` link on every paginated page that has one (a hostile link).
+        package var nextLink: String?
         /// Path prefix (relative to the API base, e.g. `/lasthash`) → history that path sees.
         package var historyByPath: [String: String] = [:]
 
@@ -203,7 +205,7 @@ package final class FakeChronicle: Sendable {
             if let size = s.pageSize {
                 let p = max(page ?? 1, 1)
                 let offset = (p - 1) * size
-                members = pagination(page: p, offset: offset, size: size, total: entries.count, base: "/export")
+                members = pagination(page: p, offset: offset, size: size, total: entries.count, base: "/export", next: s.hostility.nextLink)
                 rows = Array(entries.dropFirst(offset).prefix(size))
             } else {
                 members = [JSONMember("total", .int(s.hostility.total ?? entries.count))]
@@ -226,7 +228,7 @@ package final class FakeChronicle: Sendable {
             if let size = s.pageSize {
                 let p = max(page ?? 1, 1)
                 let offset = (p - 1) * size
-                members = pagination(page: p, offset: offset, size: size, total: after.count, base: "/since/\(hash)")
+                members = pagination(page: p, offset: offset, size: size, total: after.count, base: "/since/\(hash)", next: s.hostility.nextLink)
                 rows = Array(after.dropFirst(offset).prefix(size))
             }
             members.append(JSONMember("total", .int(s.hostility.total ?? after.count)))
@@ -238,10 +240,10 @@ package final class FakeChronicle: Sendable {
     }
 
     /// SPEC: chronicle-protocol §4.13 — `prev` iff page > 1; `next` iff `offset + N <= total`.
-    private func pagination(page: Int, offset: Int, size: Int, total: Int, base: String) -> [JSONMember] {
+    private func pagination(page: Int, offset: Int, size: Int, total: Int, base: String, next: String?) -> [JSONMember] {
         var members = [JSONMember("paginated", true)]
         if page > 1 { members.append(JSONMember("prev", .string("\(base)/\(page - 1)"))) }
-        if offset + size <= total { members.append(JSONMember("next", .string("\(base)/\(page + 1)"))) }
+        if offset + size <= total { members.append(JSONMember("next", .string(next ?? "\(base)/\(page + 1)"))) }
         return members
     }
 

@@ -101,6 +101,48 @@ struct HostileUpstreamWorldTests {
         }
     }
 
+    /// A hostile `next` link (another host, `..`, a query, a huge path) is never followed: the
+    /// poll fails after the verified first page, and nothing but the upstream's own pages is asked for.
+    @Test(arguments: ["@127.0.0.2:1/x", "/../../admin", "/export/2?x=1", "/" + String(repeating: "a", count: 300), "http://127.0.0.1:1/export/2"])
+    func aNextLinkIsNeverFollowedOffTheChronicle(_ next: String) async throws {
+        let fake = FakeChronicle()
+        fake.append(6)
+        fake.pageSize = 2
+        fake.misbehave { $0.nextLink = next }
+        try await withLiveServers([fakeServer(fake)]) { urls in
+            try await TestNetwork.run(count: 1, services: false) { network in
+                let node = network[0]
+                try await network.watch(0, origin: Self.origin, url: urls[0], key: fake.serverKey.publicKey)
+                #expect(try await !node.pollSucceeds(Self.origin))
+                let record = try #require(try node.database.upstream(origin: Self.origin))
+                #expect(record.size == 2, "the verified first page is kept")
+                #expect(record.cosigned == nil)
+                #expect(fake.requests == ["/lasthash", "/export"], "\(fake.requests)")
+                #expect(!(record.lastError ?? "").contains(next))
+            }
+        }
+    }
+
+    /// "A blocked upstream costs nothing": once blocked, a hostile upstream is neither polled nor
+    /// gossiped (before: its oversized head still went into every exchange).
+    @Test func aBlockedUpstreamCostsNothing() async throws {
+        let fake = FakeChronicle()
+        fake.append(3)
+        try await withLiveServers([fakeServer(fake)]) { urls in
+            try await TestNetwork.run(count: 1, services: false) { network in
+                let node = network[0]
+                try await network.watch(0, origin: Self.origin, url: urls[0], key: fake.serverKey.publicKey)
+                try await network.pollAll(Self.origin)
+                #expect(try node.node.gossip.view.heads().count == 1)
+                #expect(try await node.database.blockUpstream(origin: Self.origin))
+                let requests = fake.requests.count
+                _ = await node.node.poller.pollEachOnce()
+                #expect(fake.requests.count == requests, "a blocked upstream is not polled")
+                #expect(try node.node.gossip.view.heads().isEmpty, "nor gossiped")
+            }
+        }
+    }
+
     /// Row 11: the upstream answers 302 to another local address. Before: followed (blind SSRF),
     /// its answer shown in the public `last_error`. Now: not followed, nothing of it shown.
     @Test func aRedirectIsNeverFollowedAndNothingFetchedIsShown() async throws {
