@@ -26,7 +26,7 @@ actor RateLimiter {
         tokens = min(limit.burst, tokens + seconds * limit.rate)
         guard tokens >= 1 else {
             buckets[key] = (tokens, now)
-            return .milliseconds(Int(((1 - tokens) / limit.rate * 1000).rounded(.up)))
+            return Self.wait(missing: 1 - tokens, rate: limit.rate)
         }
         buckets[key] = (tokens - 1, now)
         if buckets.count > maxKeys { prune(now: now) }
@@ -39,7 +39,14 @@ actor RateLimiter {
         let elapsed = now - at
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let available = min(limit.burst, tokens + seconds * limit.rate)
-        return available >= 1 ? nil : .milliseconds(Int(((1 - available) / limit.rate * 1000).rounded(.up)))
+        return available >= 1 ? nil : Self.wait(missing: 1 - available, rate: limit.rate)
+    }
+
+    /// The time `missing` tokens take at `rate`, in whole milliseconds, at most a day (never a trap).
+    static func wait(missing: Double, rate: Double) -> Duration {
+        let milliseconds = (missing / rate * 1000).rounded(.up)
+        guard milliseconds.isFinite, milliseconds < 86_400_000 else { return .seconds(86_400) }
+        return .milliseconds(Int(max(0, milliseconds)))
     }
 
     /// Drops buckets that have refilled completely (they behave exactly like absent ones).

@@ -113,6 +113,13 @@ extension NodeConfig {
             default: throw fail("expected a string")
             }
         }
+        // Every duration is at most a year: a config file is input too, and timers multiply it.
+        func duration(_ example: String) throws(ConfigError) -> Int64 {
+            guard let s = DurationText.seconds(try text()), s >= 1, s <= Self.maxDurationSeconds else {
+                throw fail("expected a duration from 1 s to a year, such as \(example)")
+            }
+            return s
+        }
         func bool() throws(ConfigError) -> Bool {
             switch try text().lowercased() {
             case "true", "1", "yes", "on": return true
@@ -137,7 +144,9 @@ extension NodeConfig {
             if value == .null { requestTimeout = nil; return }
             let t = try text()
             if t.isEmpty || t == "off" { requestTimeout = nil; return }
-            guard let s = DurationText.seconds(t), s > 0 else { throw fail("expected a duration such as \"10 minutes\" or \"600s\", or null to disable") }
+            guard let s = DurationText.seconds(t), s > 0, s <= Self.maxDurationSeconds else {
+                throw fail("expected a duration from 1 s to a year such as \"10 minutes\" or \"600s\", or null to disable")
+            }
             requestTimeout = s
         case "publish-new-clients": publishNewClients = try bool()
         case "publish-revoked-clients": publishRevokedClients = try bool()
@@ -145,15 +154,14 @@ extension NodeConfig {
             guard let n = Int(try text()), n >= 1024 else { throw fail("expected a byte count of at least 1024") }
             maxBodyBytes = n
         case "poll-interval", "upstream-timeout", "attestation-interval":
-            guard let s = DurationText.seconds(try text()), s >= 1 else { throw fail("expected a duration such as \"15 minutes\" or \"2s\"") }
+            let s = try duration("\"15 minutes\" or \"2s\"")
             switch key {
             case "poll-interval": pollInterval = s
             case "upstream-timeout": upstreamTimeout = s
             default: attestationInterval = s
             }
         case "gossip-interval":
-            guard let s = DurationText.seconds(try text()), s >= 1 else { throw fail("expected a duration such as \"60s\" or \"1 minute\"") }
-            gossipInterval = s
+            gossipInterval = try duration("\"60s\" or \"1 minute\"")
         case "gossip-fanout":
             guard let n = Int(try text()), (1...64).contains(n) else { throw fail("expected a number of peers from 1 to 64") }
             gossipFanout = n
@@ -162,7 +170,9 @@ extension NodeConfig {
             if value != .null {
                 let t = try text()
                 if !(t.isEmpty || t == "off") {
-                    guard let n = Double(t), n > 0, n.isFinite else { throw fail("expected requests per second (a positive number), or null for no limit") }
+                    guard let n = Double(t), n >= 0.001, n <= 1e9 else {
+                        throw fail("expected requests per second from 0.001 to 1e9, or null for no limit")
+                    }
                     limit = n
                 }
             }
@@ -181,8 +191,7 @@ extension NodeConfig {
             guard let n = Int(try text()), n >= 1 << 20 else { throw fail("expected a byte count of at least 1048576") }
             if key == "poll-max-bytes" { pollBudget.maxBytes = n } else { upstreamMaxStoredBytes = n }
         case "poll-max-duration":
-            guard let s = DurationText.seconds(try text()), s >= 1 else { throw fail("expected a duration such as \"5 minutes\" or \"300s\"") }
-            pollBudget.maxSeconds = s
+            pollBudget.maxSeconds = try duration("\"5 minutes\" or \"300s\"")
         case "trusted-proxies":
             var list: [String] = []
             switch value {
@@ -208,6 +217,9 @@ extension NodeConfig {
             throw fail("unknown setting; known: \(Self.keys.joined(separator: ", "))")
         }
     }
+
+    /// The longest duration any setting takes (a year).
+    public static let maxDurationSeconds: Int64 = 366 * 86_400
 
     /// Every setting key, in the order the config file lists them.
     public static let keys = ["name", "listen", "paginate-export", "request-timeout", "publish-new-clients",
