@@ -53,13 +53,13 @@ struct EvidenceCommand: ParsableCommand {
             switch EvidenceVerifier.verify(evidence) {
             case .proven(let kind, let summary) where kind == evidence.kind:
                 print("proven: \(kind.rawValue) by \(evidence.origin) (key \(evidence.upstreamKey)): \(summary)")
-                if case .notProven(let reason) = EvidenceVerifier.verify(evidence, standard: .selfContained) {
-                    // witness-protocol §6 accepts it; say what it rests on.
+                if EvidenceVerifier.isReporterAttested(evidence) {
+                    // witness-protocol §6.1: say what it rests on.
                     let basis = kind == .rollback
                         ? "it rests on a signed \"No record found\", which names no hash"
-                        : reason
-                    print("note: not self-contained: \(basis); it is the reporting witness's observation, "
-                        + "and nodes act on it only when a trusted peer relays it")
+                        : "it rests on a body being a /lasthash answer, which its signed bytes do not show"
+                    print("note: not self-contained: \(basis). It is the word of its reporter, who signed it "
+                        + "(witness-protocol §6.1); nodes keep it only from a trusted reporter and never stop cosigning for it")
                 }
             case .proven(let kind, _):
                 throw CLIFailure("not proven: the evidence claims \(evidence.kind.rawValue) but proves \(kind.rawValue)")
