@@ -21,9 +21,10 @@ vkey's, the signature verifies under the vkey's key and, with --now, |T - now| <
 and "not authentic: REASON" otherwise (malformed input included).
 """
 import argparse
-import base64
-import hashlib
 import sys
+
+import witness_keys
+from witness_keys import b64std
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -42,33 +43,12 @@ class Parser(argparse.ArgumentParser):
         sys.exit(1)
 
 
-def b64std(text, length):
-    """RFC 4648 §4 base64 with padding, strictly; None unless it is `length` bytes."""
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except ValueError:
-        return None
-    if len(raw) != length or base64.b64encode(raw).decode("ascii") != text:
-        return None
-    return raw
-
-
 def parse_vkey(vkey):
     """A C2SP Ed25519 cosignature vkey: (name, keyid4, pubkey32)."""
-    if vkey.count("+") < 2:
-        raise NotAuthentic("the vkey is not name+keyid+key")
-    name, keyid_hex, key_b64 = vkey.split("+", 2)
-    if not name or any(c.isspace() for c in name):
-        raise NotAuthentic("the vkey's name is empty or has white space")
-    if len(keyid_hex) != 8 or any(c not in "0123456789abcdef" for c in keyid_hex):
-        raise NotAuthentic("the vkey's key id is not 8 lowercase hex digits")
-    raw = b64std(key_b64, 33)
-    if raw is None or raw[0] != 4:
-        raise NotAuthentic("the vkey's key is not base64 of 0x04 || a 32-byte Ed25519 key")
-    keyid = hashlib.sha256(name.encode("utf-8") + b"\n" + raw).digest()[:4]
-    if keyid.hex() != keyid_hex:
-        raise NotAuthentic("the vkey's key id does not match its name and key")
-    return name, keyid, raw[1:]
+    try:
+        return witness_keys.parse_vkey(vkey)
+    except ValueError as error:
+        raise NotAuthentic(str(error)) from None
 
 
 def verify(vkey, receiver, header, body, now=None):

@@ -12,23 +12,9 @@ final class DripConnection {
 
     /// Connects to 127.0.0.1:`port` and sends `head` followed by `prefix` body bytes.
     init(port: Int, head: String, prefix: [UInt8]) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw DripError.socket }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port)).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { close(fd); throw DripError.connect }
-        let bytes = Array(head.utf8) + prefix
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { break }
-            sent += n
-        }
+        guard let fd = LoopbackSocket.connect(port: port) else { throw DripError.connect }
+        self.fd = fd
+        LoopbackSocket.send(fd, Array(head.utf8) + prefix)
     }
 
     /// The status line's code if the server answered within `milliseconds` (while the body is unfinished), else nil.
@@ -45,5 +31,5 @@ final class DripConnection {
 
     deinit { close(fd) }
 
-    enum DripError: Error { case socket, connect }
+    enum DripError: Error { case connect }
 }

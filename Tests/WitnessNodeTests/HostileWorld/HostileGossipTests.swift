@@ -41,29 +41,25 @@ struct HostileGossipTests {
     @Test func aStrangerInATrustedPeersNameCannotPlantReporterEvidence() async throws {
         let fake = FakeChronicle()
         fake.append(4)
-        try await withLiveServers([fakeServer(fake)]) { urls in
-            try await TestNetwork.run(count: 3, services: false) { network in
-                for index in 0..<3 { try await network.watch(index, origin: Self.origin, url: urls[0], key: fake.serverKey.publicKey) }
-                try await network.pollAll(Self.origin)
-                let victim = network[0], impersonated = network[1]
-                var planted: [Evidence] = []
-                for copy in 0..<200 {
-                    let forged = await StagedEvidence.rollback(fake, origin: Self.origin, reportedBy: impersonated.vkey,
-                                                               detectedAt: fake.now.adding(seconds: Int64(copy)))
-                    // Half unsigned; half "signed" in the peer's name with the stranger's key.
-                    planted.append(copy.isMultiple(of: 2) ? forged : Self.signInNameOf(forged, key: Attacker.strangerKey, name: impersonated.vkey))
-                }
-                let ledgerBefore = try victim.database.ledgerSize()
-                let answer = try await Attacker.gossip(GossipMessage(from: impersonated.vkey, heads: [], evidence: planted), to: victim)
-                #expect(answer.status == 200, "the message is well formed: answered, its reporter-attested part ignored")
-                for _ in 0..<2 { await network.gossipRound() }
-                for member in network.members {
-                    #expect(try member.database.evidenceList().isEmpty, "\(member.name) kept planted evidence")
-                    #expect(try member.database.upstream(origin: Self.origin)?.splitView == nil)
-                }
-                #expect(try victim.database.ledgerSize() == ledgerBefore)
-                #expect(try await victim.pollSucceeds(Self.origin))
+        try await TestNetwork.watching(fake, as: Self.origin, count: 3) { network in
+            let victim = network[0], impersonated = network[1]
+            var planted: [Evidence] = []
+            for copy in 0..<200 {
+                let forged = await StagedEvidence.rollback(fake, origin: Self.origin, reportedBy: impersonated.vkey,
+                                                           detectedAt: fake.now.adding(seconds: Int64(copy)))
+                // Half unsigned; half "signed" in the peer's name with the stranger's key.
+                planted.append(copy.isMultiple(of: 2) ? forged : Self.signInNameOf(forged, key: Attacker.strangerKey, name: impersonated.vkey))
             }
+            let ledgerBefore = try victim.database.ledgerSize()
+            let answer = try await Attacker.gossip(GossipMessage(from: impersonated.vkey, heads: [], evidence: planted), to: victim)
+            #expect(answer.status == 200, "the message is well formed: answered, its reporter-attested part ignored")
+            for _ in 0..<2 { await network.gossipRound() }
+            for member in network.members {
+                #expect(try member.database.evidenceList().isEmpty, "\(member.name) kept planted evidence")
+                #expect(try member.database.upstream(origin: Self.origin)?.splitView == nil)
+            }
+            #expect(try victim.database.ledgerSize() == ledgerBefore)
+            #expect(try await victim.pollSucceeds(Self.origin))
         }
     }
 
@@ -72,22 +68,18 @@ struct HostileGossipTests {
     @Test func aStrangerCannotSuppressWhatANodeSendsAPeer() async throws {
         let fake = FakeChronicle()
         fake.append(4)
-        try await withLiveServers([fakeServer(fake)]) { urls in
-            try await TestNetwork.run(count: 2, services: false) { network in
-                for index in 0..<2 { try await network.watch(index, origin: Self.origin, url: urls[0], key: fake.serverKey.publicKey) }
-                try await network.pollAll(Self.origin)
-                let node = network[0], peer = network[1]
-                let fork = await StagedEvidence.fork(fake, origin: Self.origin, reportedBy: node.vkey)
-                guard case .proven = EvidenceVerifier.verify(fork) else { Issue.record("the staged fork must prove"); return }
-                // The stranger hands the node genuine (self-contained) evidence "as P": the node keeps
-                // it, but must not conclude that P holds it.
-                _ = try await Attacker.gossip(GossipMessage(from: peer.vkey, heads: [], evidence: [fork]), to: node)
-                #expect(try node.database.evidence(id: fork.id) != nil)
-                #expect(try peer.database.evidence(id: fork.id) == nil)
-                let record = try #require(try node.database.peers().first { $0.vkey == peer.vkey })
-                _ = await node.node.gossip.exchange(with: record)
-                #expect(try peer.database.evidence(id: fork.id) != nil, "the node withheld evidence from its peer")
-            }
+        try await TestNetwork.watching(fake, as: Self.origin, count: 2) { network in
+            let node = network[0], peer = network[1]
+            let fork = await StagedEvidence.fork(fake, origin: Self.origin, reportedBy: node.vkey)
+            guard case .proven = EvidenceVerifier.verify(fork) else { Issue.record("the staged fork must prove"); return }
+            // The stranger hands the node genuine (self-contained) evidence "as P": the node keeps
+            // it, but must not conclude that P holds it.
+            _ = try await Attacker.gossip(GossipMessage(from: peer.vkey, heads: [], evidence: [fork]), to: node)
+            #expect(try node.database.evidence(id: fork.id) != nil)
+            #expect(try peer.database.evidence(id: fork.id) == nil)
+            let record = try #require(try node.database.peers().first { $0.vkey == peer.vkey })
+            _ = await node.node.gossip.exchange(with: record)
+            #expect(try peer.database.evidence(id: fork.id) != nil, "the node withheld evidence from its peer")
         }
     }
 
@@ -96,24 +88,20 @@ struct HostileGossipTests {
     @Test func aTrustedPeersImpossibleCosignatureTimesAreNotATrap() async throws {
         let fake = FakeChronicle()
         fake.append(3)
-        try await withLiveServers([fakeServer(fake)]) { urls in
-            try await TestNetwork.run(count: 2, services: false) { network in
-                for index in 0..<2 { try await network.watch(index, origin: Self.origin, url: urls[0], key: fake.serverKey.publicKey) }
-                try await network.pollAll(Self.origin)
-                let node = network[0], peer = network[1]
-                let checkpoint = try #require(try node.database.upstream(origin: Self.origin)?.cosigned?.checkpoint)
-                let hourAhead = UInt64(Date().timeIntervalSince1970) + 3600
-                for time in [UInt64(1) << 63, .max, hourAhead] {
-                    let note = CosignedCheckpoint(checkpoint: checkpoint,
-                                                  cosignatures: [Cosignature.sign(checkpoint, time: time, name: peer.name, key: peer.key)])
-                    let head = GossipHead(origin: Self.origin, upstreamKey: fake.serverKey.publicKey, cosigned: note, upstreamSigned: nil)
-                    #expect(try await peer.gossip(GossipMessage(from: peer.vkey, heads: [head], evidence: []), to: node) == 200)
-                }
-                #expect(try node.database.peerCosignatures(on: checkpoint).isEmpty)
-                #expect(try !node.refusesCosigning)
-                // The node is alive and still witnessing.
-                #expect(try await node.pollSucceeds(Self.origin))
+        try await TestNetwork.watching(fake, as: Self.origin, count: 2) { network in
+            let node = network[0], peer = network[1]
+            let checkpoint = try #require(try node.database.upstream(origin: Self.origin)?.cosigned?.checkpoint)
+            let hourAhead = UInt64(Date().timeIntervalSince1970) + 3600
+            for time in [UInt64(1) << 63, .max, hourAhead] {
+                let note = CosignedCheckpoint(checkpoint: checkpoint,
+                                              cosignatures: [Cosignature.sign(checkpoint, time: time, name: peer.name, key: peer.key)])
+                let head = GossipHead(origin: Self.origin, upstreamKey: fake.serverKey.publicKey, cosigned: note, upstreamSigned: nil)
+                #expect(try await peer.gossip(GossipMessage(from: peer.vkey, heads: [head], evidence: []), to: node) == 200)
             }
+            #expect(try node.database.peerCosignatures(on: checkpoint).isEmpty)
+            #expect(try !node.refusesCosigning)
+            // The node is alive and still witnessing.
+            #expect(try await node.pollSucceeds(Self.origin))
         }
     }
 
@@ -123,32 +111,28 @@ struct HostileGossipTests {
     @Test func aReplayedSignedBodyIsIdempotentAndBoundToItsReceiver() async throws {
         let fake = FakeChronicle()
         fake.append(4)
-        try await withLiveServers([fakeServer(fake)]) { urls in
-            try await TestNetwork.run(count: 3, services: false) { network in
-                for index in 0..<3 { try await network.watch(index, origin: Self.origin, url: urls[0], key: fake.serverKey.publicKey) }
-                try await network.pollAll(Self.origin)
-                let reporter = network[1], receiver = network[0], bystander = network[2]
-                let freeze = await StagedEvidence.freeze(fake, origin: Self.origin, reportedBy: reporter.vkey)
-                    .signedByReporter(key: reporter.key, time: UInt64(Date().timeIntervalSince1970))
-                guard case .proven(.freeze, _) = EvidenceVerifier.verify(freeze) else { Issue.record("the staged freeze must prove"); return }
-                let body = GossipMessage(from: reporter.vkey, heads: [], evidence: [freeze]).bytes
-                let header = reporter.signGossip(body, for: receiver)
-                #expect(try await Attacker.replay(body, header: header, to: receiver) == 200)
-                // Kept from an authenticated trusted reporter, shown, but witnessing goes on.
-                #expect(try receiver.database.evidence(id: freeze.id) != nil)
-                let ledger = try receiver.database.ledgerSize()
-                for _ in 0..<3 { #expect(try await Attacker.replay(body, header: header, to: receiver) == 200) }
-                #expect(try receiver.database.ledgerSize() == ledger)
-                #expect(try receiver.database.evidenceList().count == 1)
-                #expect(try receiver.database.upstream(origin: Self.origin)?.frozen == nil)
-                #expect(try await receiver.pollSucceeds(Self.origin))
-                // The same bytes and header sent to another node: a stranger's word there.
-                #expect(try await Attacker.replay(body, header: header, to: bystander) == 200)
-                #expect(try bystander.database.evidence(id: freeze.id) == nil)
-                // A stranger relaying the reporter's genuinely signed evidence cannot make anyone store it either.
-                _ = try await Attacker.gossip(GossipMessage(from: Attacker.stranger, heads: [], evidence: [freeze]), to: bystander)
-                #expect(try bystander.database.evidence(id: freeze.id) == nil)
-            }
+        try await TestNetwork.watching(fake, as: Self.origin, count: 3) { network in
+            let reporter = network[1], receiver = network[0], bystander = network[2]
+            let freeze = await StagedEvidence.freeze(fake, origin: Self.origin, reportedBy: reporter.vkey)
+                .signedByReporter(key: reporter.key, time: UInt64(Date().timeIntervalSince1970))
+            guard case .proven(.freeze, _) = EvidenceVerifier.verify(freeze) else { Issue.record("the staged freeze must prove"); return }
+            let body = GossipMessage(from: reporter.vkey, heads: [], evidence: [freeze]).bytes
+            let header = reporter.signGossip(body, for: receiver)
+            #expect(try await Attacker.replay(body, header: header, to: receiver) == 200)
+            // Kept from an authenticated trusted reporter, shown, but witnessing goes on.
+            #expect(try receiver.database.evidence(id: freeze.id) != nil)
+            let ledger = try receiver.database.ledgerSize()
+            for _ in 0..<3 { #expect(try await Attacker.replay(body, header: header, to: receiver) == 200) }
+            #expect(try receiver.database.ledgerSize() == ledger)
+            #expect(try receiver.database.evidenceList().count == 1)
+            #expect(try receiver.database.upstream(origin: Self.origin)?.frozen == nil)
+            #expect(try await receiver.pollSucceeds(Self.origin))
+            // The same bytes and header sent to another node: a stranger's word there.
+            #expect(try await Attacker.replay(body, header: header, to: bystander) == 200)
+            #expect(try bystander.database.evidence(id: freeze.id) == nil)
+            // A stranger relaying the reporter's genuinely signed evidence cannot make anyone store it either.
+            _ = try await Attacker.gossip(GossipMessage(from: Attacker.stranger, heads: [], evidence: [freeze]), to: bystander)
+            #expect(try bystander.database.evidence(id: freeze.id) == nil)
         }
     }
 
@@ -157,23 +141,19 @@ struct HostileGossipTests {
     @Test func aTrustedReportersWordIsShownButNeverStopsCosigning() async throws {
         let fake = FakeChronicle()
         fake.append(4)
-        try await withLiveServers([fakeServer(fake)]) { urls in
-            try await TestNetwork.run(count: 2, services: false) { network in
-                for index in 0..<2 { try await network.watch(index, origin: Self.origin, url: urls[0], key: fake.serverKey.publicKey) }
-                try await network.pollAll(Self.origin)
-                let node = network[0], liar = network[1]
-                let unsigned = await StagedEvidence.rollback(fake, origin: Self.origin, reportedBy: liar.vkey, detectedAt: fake.now)
-                #expect(try await liar.gossip(GossipMessage(from: liar.vkey, heads: [], evidence: [unsigned]), to: node) == 200)
-                #expect(try node.database.evidenceList().isEmpty, "unsigned reporter-attested evidence is nobody's word")
-                let signed = unsigned.signedByReporter(key: liar.key, time: UInt64(Date().timeIntervalSince1970))
-                #expect(try await liar.gossip(GossipMessage(from: liar.vkey, heads: [], evidence: [signed]), to: node) == 200)
-                #expect(try node.database.evidence(id: signed.id) != nil)
-                let upstream = try #require(try node.database.upstream(origin: Self.origin))
-                #expect(upstream.splitView == nil && upstream.frozen == nil)
-                fake.append(1)
-                #expect(try await node.pollSucceeds(Self.origin))
-                #expect(try !node.refusesCosigning)
-            }
+        try await TestNetwork.watching(fake, as: Self.origin, count: 2) { network in
+            let node = network[0], liar = network[1]
+            let unsigned = await StagedEvidence.rollback(fake, origin: Self.origin, reportedBy: liar.vkey, detectedAt: fake.now)
+            #expect(try await liar.gossip(GossipMessage(from: liar.vkey, heads: [], evidence: [unsigned]), to: node) == 200)
+            #expect(try node.database.evidenceList().isEmpty, "unsigned reporter-attested evidence is nobody's word")
+            let signed = unsigned.signedByReporter(key: liar.key, time: UInt64(Date().timeIntervalSince1970))
+            #expect(try await liar.gossip(GossipMessage(from: liar.vkey, heads: [], evidence: [signed]), to: node) == 200)
+            #expect(try node.database.evidence(id: signed.id) != nil)
+            let upstream = try #require(try node.database.upstream(origin: Self.origin))
+            #expect(upstream.splitView == nil && upstream.frozen == nil)
+            fake.append(1)
+            #expect(try await node.pollSucceeds(Self.origin))
+            #expect(try !node.refusesCosigning)
         }
     }
 

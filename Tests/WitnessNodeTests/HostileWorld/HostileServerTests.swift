@@ -117,37 +117,33 @@ struct HostileServerTests {
     @Test func aStrangerFloodingGossipDoesNotStarveRealPeers() async throws {
         let fake = FakeChronicle()
         fake.append(3)
-        try await withLiveServers([fakeServer(fake)]) { urls in
-            try await TestNetwork.run(count: 3, services: false, gossipRateLimit: 2, configure: { config in
-                config.trustedProxies = ["127.0.0.1"]
-            }) { network in
-                for index in 0..<3 { try await network.watch(index, origin: "flooded.example/chronicle", url: urls[0], key: fake.serverKey.publicKey) }
-                try await network.pollAll("flooded.example/chronicle")
-                let target = network[0], impersonated = network[1]
-                let flood = GossipMessage(from: Attacker.stranger, heads: [], evidence: []).bytes
-                let inTheirName = GossipMessage(from: impersonated.vkey, heads: [], evidence: []).bytes
-                let forged = GossipSignature.sign(body: inTheirName, to: target.name, time: UInt64(Date().timeIntervalSince1970),
-                                                  vkey: impersonated.vkey, key: Attacker.strangerKey).headerValue
-                var statuses: [Int] = []
-                for n in 0..<60 {
-                    let headers = n.isMultiple(of: 2) ? Self.attacker : Self.attacker + [(GossipSignature.headerName, forged)]
-                    statuses.append(try await postWithHeaders(n.isMultiple(of: 2) ? flood : inTheirName,
-                                                              to: target.url + "/witness/v1/gossip", headers: headers).status)
-                }
-                #expect(statuses.contains(429), "the flood is throttled")
-                // The real peers, signed, still get through and converge.
-                for _ in 0..<2 { await network.gossipRound() }
-                for member in network.members.dropFirst() {
-                    let record = try #require(try member.database.peers().first { $0.vkey == target.vkey })
-                    guard case .success = await member.node.gossip.exchange(with: record) else {
-                        Issue.record("\(member.name)'s exchange with the flooded node failed")
-                        continue
-                    }
-                }
-                let head = try #require(try target.database.upstream(origin: "flooded.example/chronicle")?.cosigned?.checkpoint)
-                let cosigners = Set(try target.database.peerCosignatures(on: head).map(\.vkey))
-                #expect(cosigners == Set([network[1].vkey.description, network[2].vkey.description]))
+        try await TestNetwork.watching(fake, as: "flooded.example/chronicle", count: 3, gossipRateLimit: 2, configure: { config in
+            config.trustedProxies = ["127.0.0.1"]
+        }) { network in
+            let target = network[0], impersonated = network[1]
+            let flood = GossipMessage(from: Attacker.stranger, heads: [], evidence: []).bytes
+            let inTheirName = GossipMessage(from: impersonated.vkey, heads: [], evidence: []).bytes
+            let forged = GossipSignature.sign(body: inTheirName, to: target.name, time: UInt64(Date().timeIntervalSince1970),
+                                              vkey: impersonated.vkey, key: Attacker.strangerKey).headerValue
+            var statuses: [Int] = []
+            for n in 0..<60 {
+                let headers = n.isMultiple(of: 2) ? Self.attacker : Self.attacker + [(GossipSignature.headerName, forged)]
+                statuses.append(try await postWithHeaders(n.isMultiple(of: 2) ? flood : inTheirName,
+                                                          to: target.url + "/witness/v1/gossip", headers: headers).status)
             }
+            #expect(statuses.contains(429), "the flood is throttled")
+            // The real peers, signed, still get through and converge.
+            for _ in 0..<2 { await network.gossipRound() }
+            for member in network.members.dropFirst() {
+                let record = try #require(try member.database.peers().first { $0.vkey == target.vkey })
+                guard case .success = await member.node.gossip.exchange(with: record) else {
+                    Issue.record("\(member.name)'s exchange with the flooded node failed")
+                    continue
+                }
+            }
+            let head = try #require(try target.database.upstream(origin: "flooded.example/chronicle")?.cosigned?.checkpoint)
+            let cosigners = Set(try target.database.peerCosignatures(on: head).map(\.vkey))
+            #expect(cosigners == Set([network[1].vkey.description, network[2].vkey.description]))
         }
     }
 }

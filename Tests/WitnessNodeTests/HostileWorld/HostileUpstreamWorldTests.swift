@@ -22,27 +22,23 @@ struct HostileUpstreamWorldTests {
     @Test func anOversizedLasthashIsNeitherKeptNorGossiped() async throws {
         let fake = FakeChronicle()
         fake.append(3)
-        try await withLiveServers([fakeServer(fake)]) { urls in
-            try await TestNetwork.run(count: 2, services: false) { network in
-                for index in 0..<2 { try await network.watch(index, origin: Self.origin, url: urls[0], key: fake.serverKey.publicKey) }
-                try await network.pollAll(Self.origin)
-                let node = network[0]
-                #expect(try node.database.upstream(origin: Self.origin)?.cosigned?.upstreamSigned != nil, "a small head body is kept")
-                fake.misbehave { $0.oversizeBytes = 4 << 20 }
-                #expect(try await node.pollSucceeds(Self.origin), "the head is still verified and re-cosigned")
-                let head = try #require(try node.database.upstream(origin: Self.origin)?.cosigned)
-                #expect(head.upstreamSigned == nil, "the oversized body is not kept")
-                #expect(head.checkpoint.size == 3)
-                let heads = try node.node.gossip.view.heads()
-                let message = GossipMessage(from: node.vkey, heads: heads, evidence: [])
-                #expect(message.bytes.count < 16 << 10, "gossip carries what fits")
-                let peer = try #require(try node.database.peers().first)
-                guard case .success(let report) = await node.node.gossip.exchange(with: peer) else {
-                    Issue.record("the exchange failed")
-                    return
-                }
-                #expect(report.bytesSent < 16 << 10 && report.bytesReceived < 16 << 10)
+        try await TestNetwork.watching(fake, as: Self.origin, count: 2) { network in
+            let node = network[0]
+            #expect(try node.database.upstream(origin: Self.origin)?.cosigned?.upstreamSigned != nil, "a small head body is kept")
+            fake.misbehave { $0.oversizeBytes = 4 << 20 }
+            #expect(try await node.pollSucceeds(Self.origin), "the head is still verified and re-cosigned")
+            let head = try #require(try node.database.upstream(origin: Self.origin)?.cosigned)
+            #expect(head.upstreamSigned == nil, "the oversized body is not kept")
+            #expect(head.checkpoint.size == 3)
+            let heads = try node.node.gossip.view.heads()
+            let message = GossipMessage(from: node.vkey, heads: heads, evidence: [])
+            #expect(message.bytes.count < 16 << 10, "gossip carries what fits")
+            let peer = try #require(try node.database.peers().first)
+            guard case .success(let report) = await node.node.gossip.exchange(with: peer) else {
+                Issue.record("the exchange failed")
+                return
             }
+            #expect(report.bytesSent < 16 << 10 && report.bytesReceived < 16 << 10)
         }
     }
 

@@ -32,6 +32,21 @@ enum Attacker {
     }
 }
 
+extension TestNetwork {
+    /// `count` nodes watching `fake`, served over real HTTP, as `origin`, each polled once.
+    static func watching(_ fake: FakeChronicle, as origin: String, count: Int, gossipRateLimit: Double? = nil,
+                         configure: @escaping @Sendable (inout NodeConfig) -> Void = { _ in },
+                         _ body: @escaping @Sendable (TestNetwork) async throws -> Void) async throws {
+        try await withLiveServers([fakeServer(fake)]) { urls in
+            try await TestNetwork.run(count: count, services: false, gossipRateLimit: gossipRateLimit, configure: configure) { network in
+                for index in 0..<count { try await network.watch(index, origin: origin, url: urls[0], key: fake.serverKey.publicKey) }
+                try await network.pollAll(origin)
+                try await body(network)
+            }
+        }
+    }
+}
+
 extension TestNetwork.Member {
     /// A gossip body signed by this member for `receiver` now (witness-protocol §5.1).
     func signGossip(_ body: [UInt8], for receiver: TestNetwork.Member) -> String {
