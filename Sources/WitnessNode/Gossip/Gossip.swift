@@ -106,11 +106,17 @@ public struct Gossip: Sendable {
         do { message = try GossipMessage(bytes: body) } catch {
             return (Reply(status: error.status, body: Self.errorBody(error.description)), false)
         }
+        // SPEC: witness-protocol §5.1 — every response carries the sender's signature, `to` the
+        // requester's name: refusals too, once the request names its sender.
+        let now = clock.now()
+        func signed(_ status: Int, _ reply: [UInt8]) -> Reply {
+            let signature = GossipSignature.sign(body: reply, to: message.from.name, time: UInt64(max(0, now.seconds)), vkey: vkey, key: key)
+            return Reply(status: status, body: reply, signature: signature.headerValue)
+        }
         do {
-            let now = clock.now()
             let sender = try authenticatedSender(of: body, signatures: signatures, from: message.from, to: vkey.name, now: now)
             guard await admit(sender) else {
-                return (Reply(status: 429, body: Self.errorBody("too many gossip requests; retry later")), sender != nil)
+                return (signed(429, Self.errorBody("too many gossip requests; retry later")), sender != nil)
             }
             let checked = try check(message, sender: sender)
             try await apply(checked, from: sender)
@@ -119,15 +125,13 @@ public struct Gossip: Sendable {
             if let sender { await memory.learn(sentIDs, heldBy: sender.vkey.description) }
             let reply = try await outgoing(to: sender?.vkey.description, requested: Set(message.heads.map(\.origin)),
                                            excluding: sentIDs).bytes
-            let signature = GossipSignature.sign(body: reply, to: message.from.name, time: UInt64(max(0, now.seconds)),
-                                                 vkey: vkey, key: key)
-            return (Reply(status: 200, body: reply, signature: signature.headerValue), sender != nil)
+            return (signed(200, reply), sender != nil)
         } catch let error as GossipError {
-            logger.warning("gossip refused: \(error)", metadata: ["peer": "\(message.from.name)"])
-            return (Reply(status: error.status, body: Self.errorBody(error.description)), false)
+            logger.warning("gossip refused: \(error)", metadata: ["peer": "\(Untrusted.excerpt(message.from.name))"])
+            return (signed(error.status, Self.errorBody(error.description)), false)
         } catch {
             logger.error("gossip failed in the node's own storage: \(error)")
-            return (Reply(status: 500, body: Self.errorBody("internal error; the node logged the details")), false)
+            return (signed(500, Self.errorBody("internal error; the node logged the details")), false)
         }
     }
 

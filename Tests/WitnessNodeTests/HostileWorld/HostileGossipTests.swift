@@ -157,6 +157,35 @@ struct HostileGossipTests {
         }
     }
 
+    /// Every answer is signed by the node for the requester it names (witness-protocol §5.1),
+    /// refusals too, and an independent verifier agrees; a stranger gets signed answers as well.
+    @Test func answersAreSignedForTheRequesterRefusalsToo() async throws {
+        let fake = FakeChronicle()
+        fake.append(3)
+        try await TestNetwork.watching(fake, as: Self.origin, count: 2) { network in
+            let node = network[0], peer = network[1]
+            let good = GossipMessage(from: peer.vkey, heads: try peer.node.gossip.view.heads(), evidence: []).bytes
+            var bad = try peer.node.gossip.view.heads()
+            bad[0].upstreamSigned = UpstreamSigned(body: Array("{}".utf8), signature: Sapient.sign(Array("{}".utf8), with: peer.key))
+            let refused = GossipMessage(from: peer.vkey, heads: bad, evidence: []).bytes
+            let url = node.url + "/witness/v1/gossip"
+            for (body, expected) in [(good, 200), (refused, 400)] {
+                let answer = try await postWithHeaders(body, to: url, headers: [(GossipSignature.headerName, peer.signGossip(body, for: node))])
+                #expect(answer.status == expected)
+                let header = try #require(answer.gossipSignatures.first)
+                let now = Int64(Date().timeIntervalSince1970)
+                #expect(GossipSignature.authenticate(headerValues: answer.gossipSignatures, body: answer.body, to: peer.name, claimedFrom: nil,
+                                                     trusted: [node.vkey], now: now) == node.vkey)
+                let independent = try IndependentVerifier.verifyGossipSignature(header: header, body: answer.body, to: peer.name,
+                                                                                 vkey: node.vkey, now: now)
+                #expect(independent.authentic, "\(independent)")
+            }
+            // A stranger is answered, signed for the name it gave.
+            let strangers = try await Attacker.gossip(GossipMessage(from: Attacker.stranger, heads: [], evidence: []), to: node)
+            #expect(strangers.status == 200)
+        }
+    }
+
     /// Evidence "signed" in `name`'s name with someone else's `key`.
     static func signInNameOf(_ evidence: Evidence, key: Ed25519SecretKey, name: VerifierKey) -> Evidence {
         var forged = evidence

@@ -16,7 +16,7 @@ import WitnessTesting
 struct HostileUpstreamWorldTests {
     static let origin = "hostile.example/chronicle"
 
-    /// Row 5: a signed multi-megabyte `/lasthash`. Before: kept with the head and re-encoded into
+    /// Row 5: a signed 32 MiB `/lasthash`. Before: kept with the head and re-encoded into
     /// every gossip exchange (19–23 s for an empty POST). Now: the head is still verified and
     /// cosigned, the oversized body is neither kept nor gossiped.
     @Test func anOversizedLasthashIsNeitherKeptNorGossiped() async throws {
@@ -25,7 +25,7 @@ struct HostileUpstreamWorldTests {
         try await TestNetwork.watching(fake, as: Self.origin, count: 2) { network in
             let node = network[0]
             #expect(try node.database.upstream(origin: Self.origin)?.cosigned?.upstreamSigned != nil, "a small head body is kept")
-            fake.misbehave { $0.oversizeBytes = 4 << 20 }
+            fake.misbehave { $0.oversizeBytes = 32 << 20 }
             #expect(try await node.pollSucceeds(Self.origin), "the head is still verified and re-cosigned")
             let head = try #require(try node.database.upstream(origin: Self.origin)?.cosigned)
             #expect(head.upstreamSigned == nil, "the oversized body is not kept")

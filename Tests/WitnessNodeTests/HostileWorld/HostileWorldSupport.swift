@@ -112,13 +112,15 @@ enum StagedEvidence {
     }
 }
 
-/// POSTs `body` with extra `headers`; the status and body.
-func postWithHeaders(_ body: [UInt8], to url: String, headers: [(String, String)]) async throws -> (status: Int, body: [UInt8]) {
+/// POSTs `body` with extra `headers`; the status, body and the answer's `Gossip-Signature` values.
+func postWithHeaders(_ body: [UInt8], to url: String,
+                     headers: [(String, String)]) async throws -> (status: Int, body: [UInt8], gossipSignatures: [String]) {
     var request = HTTPClientRequest(url: url)
     request.method = .POST
     request.headers.add(name: "Content-Type", value: "application/json")
     for (name, value) in headers { request.headers.add(name: name, value: value) }
     request.body = .bytes(ByteBuffer(bytes: body))
     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-    return (Int(response.status.code), Array(try await response.body.collect(upTo: 2 << 20).readableBytesView))
+    return (Int(response.status.code), Array(try await response.body.collect(upTo: 2 << 20).readableBytesView),
+            response.headers[GossipSignature.headerName])
 }
