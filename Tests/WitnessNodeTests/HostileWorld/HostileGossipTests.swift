@@ -17,21 +17,17 @@ struct HostileGossipTests {
     @Test func aStrangerShowingANodeItsOwnCheckpointDoesNotSilenceIt() async throws {
         let fake = FakeChronicle()
         fake.append(3)
-        try await withLiveServers([fakeServer(fake)]) { urls in
-            try await TestNetwork.run(count: 1, services: false) { network in
-                let node = network[0]
-                try await network.watch(0, origin: Self.origin, url: urls[0], key: fake.serverKey.publicKey)
-                try await network.pollAll(Self.origin)
-                let own = try await Attacker.publicCheckpoint(Self.origin, of: node)
-                for key in [Ed25519SecretKey.generate().publicKey, fake.serverKey.publicKey] {
-                    let head = GossipHead(origin: Self.origin, upstreamKey: key, cosigned: own, upstreamSigned: nil)
-                    _ = try await Attacker.gossip(GossipMessage(from: Attacker.stranger, heads: [head], evidence: []), to: node)
-                }
-                #expect(try !node.refusesCosigning)
-                fake.append(1)
-                #expect(try await node.pollSucceeds(Self.origin))
-                #expect(try node.database.upstream(origin: Self.origin)?.cosigned?.checkpoint.size == 4)
+        try await TestNetwork.watching(fake, as: Self.origin, count: 1) { network in
+            let node = network[0]
+            let own = try await Attacker.publicCheckpoint(Self.origin, of: node)
+            for key in [Ed25519SecretKey.generate().publicKey, fake.serverKey.publicKey] {
+                let head = GossipHead(origin: Self.origin, upstreamKey: key, cosigned: own, upstreamSigned: nil)
+                _ = try await Attacker.gossip(GossipMessage(from: Attacker.stranger, heads: [head], evidence: []), to: node)
             }
+            #expect(try !node.refusesCosigning)
+            fake.append(1)
+            #expect(try await node.pollSucceeds(Self.origin))
+            #expect(try node.database.upstream(origin: Self.origin)?.cosigned?.checkpoint.size == 4)
         }
     }
 
