@@ -124,6 +124,8 @@ let package = Package(
                 "WitnessCore", "WitnessStore", "WitnessNode",
                 // CannedWitness serves its fake witness answers over real HTTP.
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // IndependentCosignature checks signatures without WitnessCore's code.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 extension CLIIntegration {
     @Suite("max-body-bytes")
@@ -29,7 +30,7 @@ extension CLIIntegration {
         @Test("a publish body over max-body-bytes gets a signed 413 and leaves the chain unchanged",
               arguments: ["config file", "environment"])
         func oversizedBodyIsRefused(_ via: String) async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             let node = try await InitializedNode.create(in: temp)
             var environment: [String: String] = [:]

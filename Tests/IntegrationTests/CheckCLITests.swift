@@ -12,7 +12,7 @@ extension CLIIntegration {
 
         @Test("check exits 0 accepted, 1 no quorum, 2 bad usage or policy, 3 denial of update, 4 split view")
         func exitCodesAgainstLiveWitnesses() async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             // Three real witnesses that verified size 57, cosigned a minute ago (the binary reads the real clock).
             let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970))

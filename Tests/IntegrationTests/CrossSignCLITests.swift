@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 extension CLIIntegration {
     @Suite("cross-sign and mirror subcommands")
     struct CrossSignCLITests {
         @Test("cross-sign add checks the target's key; list shows targets and received cross-signs; mirror add/list")
         func crossSignAndMirrors() async throws {
-            let tempA = try TempDirectory(), tempB = try TempDirectory()
+            let tempA = try TemporaryDirectory(), tempB = try TemporaryDirectory()
             defer { tempA.remove(); tempB.remove() }
             let a = try await InitializedNode.create(in: tempA)
             let b = try await InitializedNode.create(in: tempB)

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 extension CLIIntegration {
     @Suite("init, keygen and the key file guard")
@@ -15,7 +16,7 @@ extension CLIIntegration {
 
         @Test("init creates a 0600 key, the config and the database; a second init refuses and keeps the key")
         func initCreatesDirectory() async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             let dir = temp.path("data/nested")
             let name = "witness.integration.test"
@@ -62,7 +63,7 @@ extension CLIIntegration {
 
         @Test("serve refuses a key file readable by group or others and names the file")
         func serveRefusesOpenKeyFile() async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             let dir = temp.path("node")
             let initResult = try await runCLI(["init", "--dir", dir], logsIn: temp)
@@ -79,7 +80,7 @@ extension CLIIntegration {
 
         @Test("client add takes a base64url key starting with '-' (1 key in 64)")
         func keyStartingWithDash() async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             let dir = temp.path("node")
             let initResult = try await runCLI(["init", "--dir", dir], logsIn: temp)
@@ -102,7 +103,7 @@ extension CLIIntegration {
 
         @Test("keygen prints a 44-char public key and an 88-char secret key that belong together")
         func keygenPrintsMatchingPair() async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             let result = try await runCLI(["keygen"], logsIn: temp)
             #expect(result.succeeded, "\(result)")

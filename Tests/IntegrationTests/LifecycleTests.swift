@@ -6,13 +6,14 @@ import Darwin
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 extension CLIIntegration {
     @Suite("serve lifecycle: crash durability and signals")
     struct LifecycleTests {
         @Test("20 acknowledged publishes survive SIGKILL of the server")
         func publishesSurviveKill() async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             let node = try await InitializedNode.create(in: temp)
 
@@ -52,7 +53,7 @@ extension CLIIntegration {
 
         @Test("serve prints `stopped` and exits 0 on a stop signal", arguments: [SIGTERM, SIGINT])
         func stopsCleanly(on signal: Int32) async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             let dir = temp.path("node")
             let initResult = try await runCLI(["init", "--dir", dir], logsIn: temp)

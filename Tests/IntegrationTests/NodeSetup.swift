@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 /// A key pair printed by `chronicle-witness keygen`.
 struct PrintedKeyPair {
@@ -8,7 +9,7 @@ struct PrintedKeyPair {
     var secretKey: String
 
     /// Runs `keygen` and reads its two lines.
-    static func generate(logsIn dir: TempDirectory) async throws -> PrintedKeyPair {
+    static func generate(logsIn dir: TemporaryDirectory) async throws -> PrintedKeyPair {
         let result = try await runCLI(["keygen"], logsIn: dir)
         guard result.succeeded, let pub = result.value(after: "public key: "), let sec = result.value(after: "secret key: ") else {
             throw HarnessError("keygen failed: \(result)")
@@ -22,7 +23,7 @@ struct PrintedKeyPair {
 /// Keys and client ids are base64url and start with `-` one time in 64, so they are passed as
 /// `--option=VALUE` (the form a script should use; see `keyStartingWithDash` for the other form).
 struct InitializedNode {
-    let temp: TempDirectory
+    let temp: TemporaryDirectory
     /// `--dir` of the node.
     let dataDir: String
     /// The node's public key as `init` printed it.
@@ -35,7 +36,7 @@ struct InitializedNode {
     let secretKeyFile: String
 
     /// `init`, `keygen`, secret key to a 0600 file, `client add`.
-    static func create(in temp: TempDirectory) async throws -> InitializedNode {
+    static func create(in temp: TemporaryDirectory) async throws -> InitializedNode {
         let dataDir = temp.path("node")
         let initResult = try await runCLI(["init", "--dir", dataDir], logsIn: temp)
         guard initResult.succeeded, let nodeKey = initResult.value(after: "public key: ") else {

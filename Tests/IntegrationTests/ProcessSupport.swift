@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import Testing
+import WitnessTesting
 
 /// Integration tests of the built `chronicle-witness` binary, spawned as a real process.
 ///
@@ -56,19 +57,6 @@ enum Locations {
     }()
 }
 
-/// A fresh directory under the system temp dir, removed by `remove()`.
-struct TempDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("chronicle-witness-it-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    /// A path inside the directory.
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func remove() { try? FileManager.default.removeItem(at: url) }
-}
-
 /// The environment for a child: ours without any `CHRONICLE_WITNESS_*` setting, plus `extra`.
 func childEnvironment(_ extra: [String: String]) -> [String: String] {
     var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHRONICLE_WITNESS_") }
@@ -77,7 +65,7 @@ func childEnvironment(_ extra: [String: String]) -> [String: String] {
 }
 
 /// Starts the binary with stdout and stderr going to files (no pipe can fill up and block the child).
-func launch(_ arguments: [String], logsIn dir: TempDirectory, environment: [String: String] = [:]) throws
+func launch(_ arguments: [String], logsIn dir: TemporaryDirectory, environment: [String: String] = [:]) throws
     -> (process: Process, stdout: URL, stderr: URL) {
     let id = UUID().uuidString.prefix(8)
     let out = dir.url.appendingPathComponent("log-\(id).out")
@@ -127,7 +115,7 @@ struct CommandResult: CustomStringConvertible {
 }
 
 /// Runs `chronicle-witness ARGS` to completion.
-func runCLI(_ arguments: [String], logsIn dir: TempDirectory, environment: [String: String] = [:],
+func runCLI(_ arguments: [String], logsIn dir: TemporaryDirectory, environment: [String: String] = [:],
             timeout: Duration = .seconds(120)) async throws -> CommandResult {
     let (process, out, err) = try launch(arguments, logsIn: dir, environment: environment)
     try await waitForExit(process, timeout: timeout, what: "chronicle-witness \(arguments.joined(separator: " "))")
@@ -157,7 +145,7 @@ final class ServerProcess {
     var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
     /// Starts `serve --dir DIR --listen 127.0.0.1:0` and waits for its `listening on` line.
-    static func start(dataDir: String, logsIn dir: TempDirectory, environment: [String: String] = [:],
+    static func start(dataDir: String, logsIn dir: TemporaryDirectory, environment: [String: String] = [:],
                       listen: String = "127.0.0.1:0", extraArguments: [String] = [],
                       timeout: Duration = .seconds(60)) async throws -> ServerProcess {
         let (process, out, err) = try launch(["serve", "--dir", dataDir, "--listen", listen] + extraArguments,

@@ -2,13 +2,14 @@ import Crypto
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 extension CLIIntegration {
     @Suite("publish and verify-chain against a served node")
     struct PublishFlowTests {
         @Test("init, client add/list, serve, publish (text, unicode file, refusals), verify-chain, raw signed lasthash")
         func fullFlow() async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             let node = try await InitializedNode.create(in: temp)
 

@@ -1,19 +1,20 @@
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 extension CLIIntegration {
     /// The real binary: an online backup restored after later cosignatures is detected at start,
     /// the node refuses to cosign, and `rotate-key` gives it a new identity that cosigns again.
     @Suite("state epoch with the real binary")
     struct StateSafetyCLITests {
-        func status(_ dir: String, _ temp: TempDirectory) async throws -> JSONValue {
+        func status(_ dir: String, _ temp: TemporaryDirectory) async throws -> JSONValue {
             let result = try await runCLI(["status", "--dir", dir, "--json"], logsIn: temp)
             guard result.succeeded else { throw HarnessError("status failed: \(result)") }
             return try parseJSON(result.stdout)
         }
 
-        func waitFor(_ dir: String, _ temp: TempDirectory, _ what: String, _ condition: (JSONValue) -> Bool) async throws -> JSONValue {
+        func waitFor(_ dir: String, _ temp: TemporaryDirectory, _ what: String, _ condition: (JSONValue) -> Bool) async throws -> JSONValue {
             let deadline = ContinuousClock.now + .seconds(60)
             var last: JSONValue?
             while ContinuousClock.now < deadline {
@@ -29,7 +30,7 @@ extension CLIIntegration {
 
         @Test("a restored backup stops cosigning until rotate-key")
         func restoredBackupIsRefusedUntilRotation() async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             let upstream = try await InitializedNode.create(in: temp)
             let upServer = try await ServerProcess.start(dataDir: upstream.dataDir, logsIn: temp)

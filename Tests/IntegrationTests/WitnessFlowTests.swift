@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 extension CLIIntegration {
     /// The witness role with real processes only: an upstream node in plain ledger mode, a
@@ -10,14 +11,14 @@ extension CLIIntegration {
     @Suite("witnessing an upstream with the real binary")
     struct WitnessFlowTests {
         /// `status --json` of the witness (what GET /witness/v1/upstreams serves): the first upstream.
-        func upstreamStatus(_ witnessDir: String, _ temp: TempDirectory) async throws -> JSONValue? {
+        func upstreamStatus(_ witnessDir: String, _ temp: TemporaryDirectory) async throws -> JSONValue? {
             let result = try await runCLI(["status", "--dir", witnessDir, "--json"], logsIn: temp)
             guard result.succeeded else { throw HarnessError("status failed: \(result)") }
             return try parseJSON(result.stdout)["upstreams"]?.arrayValue?.first
         }
 
         /// Polls `condition` on the witness's status until it holds or the deadline passes.
-        func waitForStatus(_ witnessDir: String, _ temp: TempDirectory, _ what: String,
+        func waitForStatus(_ witnessDir: String, _ temp: TemporaryDirectory, _ what: String,
                            _ condition: (JSONValue) -> Bool) async throws -> JSONValue {
             let deadline = ContinuousClock.now + .seconds(60)
             var last: JSONValue?
@@ -47,7 +48,7 @@ extension CLIIntegration {
 
         @Test("follows growth, survives SIGKILL, proves a staged fork that evidence verify accepts")
         func followsAndProvesFork() async throws {
-            let temp = try TempDirectory()
+            let temp = try TemporaryDirectory()
             defer { temp.remove() }
             let upstream = try await InitializedNode.create(in: temp)
             var upServer = try await ServerProcess.start(dataDir: upstream.dataDir, logsIn: temp)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 import WitnessNode
 
 /// Every example in `Config/` loads without error: the examples operators copy stay true.
@@ -17,18 +18,18 @@ struct ConfigExamplesTests {
 
     @Test(arguments: examples)
     func loads(_ file: String) throws {
-        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: temp) }
+        let tempDirectory = try TemporaryDirectory(prefix: "config")
+        defer { tempDirectory.remove() }
+        let temp = tempDirectory.url
         try FileManager.default.copyItem(at: Self.directory.appendingPathComponent(file), to: temp.appendingPathComponent("witness.json"))
         let config = try DataDirectory(path: temp.path).loadConfig(environment: [:])
         #expect(NodeConfig.isValidName(config.name))
     }
 
     @Test func aBadValueNamesTheKeyAndTheFile() throws {
-        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: temp) }
+        let tempDirectory = try TemporaryDirectory(prefix: "config")
+        defer { tempDirectory.remove() }
+        let temp = tempDirectory.url
         try Data(#"{"gossip-fanout": 0}"#.utf8).write(to: temp.appendingPathComponent("witness.json"))
         do {
             _ = try DataDirectory(path: temp.path).loadConfig(environment: [:])

@@ -93,7 +93,7 @@ struct CrashRecoveryTests {
 
     @Test func resumesAfterAnUncleanStopOfAFileDatabase() async throws {
         let directory = try TemporaryDirectory()
-        defer { directory.cleanup() }
+        defer { directory.remove() }
         let path = directory.path("witness.sqlite")
         let fake = FakeChronicle()
         fake.append(5)
@@ -131,7 +131,7 @@ struct CrashRecoveryTests {
 
     @Test func resumesAnInterruptedDownloadAfterAnUncleanStop() async throws {
         let directory = try TemporaryDirectory()
-        defer { directory.cleanup() }
+        defer { directory.remove() }
         let path = directory.path("witness.sqlite")
         let fake = FakeChronicle()
         fake.append(30)

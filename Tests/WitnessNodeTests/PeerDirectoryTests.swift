@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 import WitnessNode
 import WitnessStore
 
@@ -17,7 +18,7 @@ struct PeerDirectoryTests {
 
     @Test func loadsEveryPeerFileSkipsItsOwnAndFollowsRemovals() async throws {
         let dir = try TemporaryDirectory()
-        defer { dir.cleanup() }
+        defer { dir.remove() }
         let own = vkey("self.example", 1)
         let a = PeerFile(vkey: vkey("a.example", 2), url: "https://a.example", operator: "A Org", contact: "mailto:a@example")
         let b = PeerFile(vkey: vkey("b.example", 3), url: "https://b.example", operator: "B Org", contact: "mailto:b@example")
@@ -38,7 +39,7 @@ struct PeerDirectoryTests {
 
     @Test func aMalformedFileStopsTheLoadNamingTheFileAndLine() throws {
         let dir = try TemporaryDirectory()
-        defer { dir.cleanup() }
+        defer { dir.remove() }
         let key = vkey("a.example", 2)
         try "name: a.example\nvkey: \(key)\nurl: ftp://a.example\noperator: A\ncontact: a\n"
             .write(toFile: dir.path("a.example.peer"), atomically: true, encoding: .utf8)

@@ -47,7 +47,7 @@ struct StateEpochTests {
 
     @Test func countsCosignaturesAndRecordsThemBesideTheKey() async throws {
         let temp = try TemporaryDirectory()
-        defer { temp.cleanup() }
+        defer { temp.remove() }
         let (dir, fake, transport, clock) = try setUp(temp)
         let node = try Node(dir, transport: transport, clock: clock)
         #expect(try await StateEpoch.reconcile(dir, database: node.database, key: try dir.loadKey()) == nil)
@@ -67,7 +67,7 @@ struct StateEpochTests {
 
     @Test func refusesADatabaseRestoredFromAnOlderBackupUntilTheKeyIsRotated() async throws {
         let temp = try TemporaryDirectory()
-        defer { temp.cleanup() }
+        defer { temp.remove() }
         let (dir, fake, transport, clock) = try setUp(temp)
         let backup = temp.path("backup.sqlite")
         do {
@@ -112,7 +112,7 @@ struct StateEpochTests {
 
     @Test func refusesAFreshDatabaseBesideAKeyThatHasCosigned() async throws {
         let temp = try TemporaryDirectory()
-        defer { temp.cleanup() }
+        defer { temp.remove() }
         let (dir, fake, transport, clock) = try setUp(temp)
         do {
             let node = try Node(dir, transport: transport, clock: clock)

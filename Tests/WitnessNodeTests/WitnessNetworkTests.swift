@@ -38,9 +38,9 @@ struct WitnessNetworkTests {
                 }
                 return true
             }
-            #expect(try await TestNetwork.eventually(within: 30) { try await converged(at: 5) })
+            #expect(try await eventually(timeout: .seconds(30)) { try await converged(at: 5) })
             fake.append(3)
-            #expect(try await TestNetwork.eventually(within: 30) { try await converged(at: 8) })
+            #expect(try await eventually(timeout: .seconds(30)) { try await converged(at: 8) })
             // The status page shows the upstream, the peers and their agreement, without JavaScript.
             let page = try await get(network[0].url + "/")
             #expect(page.status == 200)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 import GRDB
 import WitnessStore
 
@@ -39,9 +40,9 @@ struct LedgerStoreTests {
     }
 
     @Test func acknowledgedEntriesSurviveAnUncleanStop() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dirDirectory = try TemporaryDirectory(prefix: "ledger")
+        defer { dirDirectory.remove() }
+        let dir = dirDirectory.url
         let path = dir.appendingPathComponent("witness.sqlite").path
         var heads: [String] = []
         do {
@@ -60,9 +61,9 @@ struct LedgerStoreTests {
     }
 
     @Test func concurrentAppendsNeverFork() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dirDirectory = try TemporaryDirectory(prefix: "ledger")
+        defer { dirDirectory.remove() }
+        let dir = dirDirectory.url
         let db = try WitnessDatabase.open(path: dir.appendingPathComponent("witness.sqlite").path)
         let key = client
         let start = t0
@@ -117,8 +118,9 @@ struct LedgerStoreTests {
 @Suite("Schema versions")
 struct SchemaVersionTests {
     @Test func refusesADatabaseMigratedByANewerRelease() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = try TemporaryDirectory(prefix: "schema")
+        defer { directory.remove() }
+        let path = directory.path("witness.sqlite")
         do {
             let database = try WitnessDatabase.open(path: path)
             try await database.writer.write { db in

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WitnessCore
+import WitnessTesting
 @testable import WitnessStore
 
 private typealias F = StoreFixtures
@@ -12,9 +13,9 @@ private typealias F = StoreFixtures
 struct MigrationTests {
     @Test(arguments: ["v1-ledger", "v2-witness", "v3-network", "v4-node-state"])
     func aReleasedDatabaseMigratesKeepingItsState(_ released: String) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dirDirectory = try TemporaryDirectory(prefix: "migrate")
+        defer { dirDirectory.remove() }
+        let dir = dirDirectory.url
         let path = dir.appendingPathComponent("witness.sqlite").path
         do {
             let queue = try DatabaseQueue(path: path)

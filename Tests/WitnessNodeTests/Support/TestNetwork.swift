@@ -109,16 +109,6 @@ struct TestNetwork: Sendable {
         for member in members { await member.node.gossip.round() }
         for member in members { await member.node.gossip.runPendingFollowUps() }
     }
-
-    /// Waits (polling every 100 ms) until `condition` holds or `seconds` pass; returns whether it held.
-    static func eventually(within seconds: Double, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
 }
 
 extension TestNetwork.Member {

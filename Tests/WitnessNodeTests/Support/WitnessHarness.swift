@@ -74,63 +74,6 @@ struct WitnessHarness {
     }
 }
 
-/// Checks cosignatures with swift-crypto and Foundation only (no WitnessCore signing code).
-enum IndependentCosignature {
-    struct Checked: Equatable {
-        var checkpointText: String
-        var time: UInt64
-    }
-
-    /// The checkpoint text as witness-protocol §2 spells it, built without WitnessCore.
-    static func checkpointText(origin: String, size: Int, root: [UInt8]) -> String {
-        "\(origin)\n\(size)\n\(Data(root).base64EncodedString())\n"
-    }
-
-    /// Finds `name`'s line in `note`, checks its key id and Ed25519 signature over the exact
-    /// `cosignature/v1` message; nil if absent or invalid.
-    static func verify(note: String, name: String, publicKey: [UInt8]) -> Checked? {
-        guard let split = note.range(of: "\n\n") else { return nil }
-        let text = String(note[..<split.lowerBound]) + "\n"
-        let lines = note[split.upperBound...].split(separator: "\n")
-        let keyID = Array(SHA256.hash(data: Data(name.utf8) + Data([0x0A, 0x04]) + Data(publicKey))).prefix(4)
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return nil }
-        for line in lines {
-            let prefix = "\u{2014} \(name) "
-            guard line.hasPrefix(prefix), let raw = Data(base64Encoded: String(line.dropFirst(prefix.count))),
-                  raw.count == 76, Array(raw.prefix(4)) == Array(keyID) else { continue }
-            let time = raw[4..<12].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let message = Data("cosignature/v1\ntime \(time)\n".utf8) + Data(text.utf8)
-            guard key.isValidSignature(raw.suffix(64), for: message) else { return nil }
-            return Checked(checkpointText: text, time: time)
-        }
-        return nil
-    }
-}
-
-/// Waits until `condition` holds, polling every 20 ms, for at most `timeout`; returns whether it held.
-func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
-
-/// A temporary directory removed by `cleanup()`.
-struct TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("witness-node-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    func cleanup() { try? FileManager.default.removeItem(at: url) }
-}
-
 extension UpstreamSync.Outcome {
     /// The upstream error of a failed poll.
     var error: UpstreamError? {

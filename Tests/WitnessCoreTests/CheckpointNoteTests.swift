@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 /// Checkpoint, cosignature and signed-note text forms (witness-protocol §2, §3; C2SP signed-note).
 @Suite("Checkpoints, cosignatures and signed notes")
