@@ -21,13 +21,20 @@ public struct NodeRuntime: Sendable {
     public let gossip: Gossip
     /// Head and evidence announcements between the services.
     public let events: NodeEvents
+    /// Where the services measure and wait (the wall clock is `ledger.clock`).
+    public let timer: any MonotonicClock
+    /// The services' jitter.
+    public let random: RandomSource
     /// The node's Prometheus metrics.
     public let metrics: NodeMetrics
 
     /// Assembles a node.
     public init(database: WitnessDatabase, key: Ed25519SecretKey, config: NodeConfig, clock: any WallClock = SystemWallClock(),
+                timer: any MonotonicClock = SystemMonotonicClock(), random: @escaping RandomSource = systemRandom,
                 transport: (any UpstreamTransport)? = nil, peerTransport: (any PeerTransport)? = nil,
                 http: HTTPClient = OutboundHTTP.client, logger: Logger) {
+        self.timer = timer
+        self.random = random
         let events = NodeEvents()
         self.events = events
         let metrics = NodeMetrics()
@@ -42,9 +49,9 @@ public struct NodeRuntime: Sendable {
         sync.metrics = metrics
         self.sync = sync
         poller = UpstreamPoller(sync: sync, interval: .seconds(config.pollInterval), attestationInterval: config.attestationInterval,
-                                concurrency: config.pollConcurrency)
+                                concurrency: config.pollConcurrency, timer: timer, random: random)
         crossSigner = CrossSigner(database: database, key: key, interval: .seconds(config.pollInterval), clock: clock,
-                                  logger: logger, http: http)
+                                  timer: timer, logger: logger, http: http)
         var settings = Gossip.Settings()
         settings.interval = .seconds(config.gossipInterval)
         settings.fanout = config.gossipFanout
@@ -56,5 +63,5 @@ public struct NodeRuntime: Sendable {
     }
 
     /// The background services to run beside the HTTP server.
-    public var services: [any Service] { [poller, crossSigner, GossipService(gossip: gossip)] }
+    public var services: [any Service] { [poller, crossSigner, GossipService(gossip: gossip, timer: timer, random: random)] }
 }

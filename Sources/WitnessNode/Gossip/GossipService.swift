@@ -10,27 +10,35 @@ public struct GossipService: Service {
     public let gossip: Gossip
     /// Follow-ups running at once.
     public var followUpConcurrency = 4
+    /// Where rounds are spaced.
+    public let timer: any MonotonicClock
+    /// Jitter.
+    public let random: RandomSource
 
     /// Makes the service.
-    public init(gossip: Gossip) { self.gossip = gossip }
+    public init(gossip: Gossip, timer: any MonotonicClock = SystemMonotonicClock(), random: @escaping RandomSource = systemRandom) {
+        self.gossip = gossip
+        self.timer = timer
+        self.random = random
+    }
 
     public func run() async throws {
-        let gossip = self.gossip
+        let (gossip, timer, random) = (self.gossip, self.timer, self.random)
         let limit = followUpConcurrency
         let changes = gossip.events.stream()
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while !Task.isCancelled {
-                        let jitter = Double.random(in: 0.8...1.2)
-                        do { try await Task.sleep(for: gossip.settings.interval * jitter) } catch { return }
+                        let jitter = 0.8 + 0.4 * random()
+                        do { try await timer.sleep(for: gossip.settings.interval * jitter) } catch { return }
                         await gossip.round()
                     }
                 }
                 group.addTask {
                     for await _ in changes {
                         // A short pause lets a burst of changes (a poll of many upstreams) go out together.
-                        do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
+                        do { try await timer.sleep(for: .milliseconds(100)) } catch { return }
                         await gossip.round()
                     }
                 }

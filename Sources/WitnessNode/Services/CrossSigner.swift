@@ -28,12 +28,16 @@ public struct CrossSigner: Service, Sendable {
     let key: Ed25519SecretKey
     let interval: Duration
     let clock: any WallClock
+    /// Where rounds are spaced.
+    let timer: any MonotonicClock
     let logger: Logger
     let http: HTTPClient
 
     /// Makes the service; `interval` is the time between rounds (Chronicle's cron suggests 15 minutes).
     public init(database: WitnessDatabase, key: Ed25519SecretKey, interval: Duration = .seconds(15 * 60),
-                clock: any WallClock, logger: Logger, http: HTTPClient = OutboundHTTP.client) {
+                clock: any WallClock, timer: any MonotonicClock = SystemMonotonicClock(), logger: Logger,
+                http: HTTPClient = OutboundHTTP.client) {
+        self.timer = timer
         self.database = database
         self.key = key
         self.interval = interval
@@ -49,7 +53,7 @@ public struct CrossSigner: Service, Sendable {
             // A shutdown cancels a push in flight (its target records the error and retries next run).
             _ = await cancelWhenGracefulShutdown { await pushDue(now: clock.now()) }
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                try await cancelWhenGracefulShutdown { try await timer.sleep(for: interval) }
             } catch {
                 return
             }

@@ -23,6 +23,12 @@ public struct UpstreamPoller: Service {
     public let tick: Duration
     /// Most polls in flight at once.
     public let concurrency: Int
+    /// Where intervals are measured and waited.
+    public let timer: any MonotonicClock
+    /// Jitter.
+    public let random: RandomSource
+    /// Test hook: told each upstream's next due time (on `timer`) as it is scheduled.
+    package var scheduled: (@Sendable (_ upstream: Int64, _ due: Duration) -> Void)?
 
     /// The default of `poll-concurrency`: enough to overlap network waits, few enough that the
     /// worst case in memory (`concurrency × upstream-max-response-bytes`) stays bounded.
@@ -30,8 +36,11 @@ public struct UpstreamPoller: Service {
 
     /// Makes the poller.
     public init(sync: UpstreamSync, interval: Duration, attestationInterval: Int64 = 86_400, tick: Duration = .milliseconds(250),
-                concurrency: Int = UpstreamPoller.defaultConcurrency) {
+                concurrency: Int = UpstreamPoller.defaultConcurrency, timer: any MonotonicClock = SystemMonotonicClock(),
+                random: @escaping RandomSource = systemRandom) {
         self.sync = sync
+        self.timer = timer
+        self.random = random
         self.interval = interval
         self.attestationInterval = attestationInterval
         self.tick = tick
@@ -64,15 +73,14 @@ public struct UpstreamPoller: Service {
 
     public func run() async throws {
         let schedule = Schedule(interval: interval)
-        let clock = ContinuousClock()
-        let tick = self.tick
+        let (clock, random, tick, scheduled) = (timer, self.random, self.tick, self.scheduled)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Event.self) { group in
-                var due: [Int64: ContinuousClock.Instant] = [:]
+                var due: [Int64: Duration] = [:]
                 var failures: [Int64: Int] = [:]
                 var inFlight = Set<Int64>()
                 var waiting = PollQueue()
-                var nextAttestationCheck = clock.now
+                var nextAttestationCheck = clock.elapsed()
                 group.addTask { .tick }
                 while let event = await group.next() {
                     if Task.isCancelled { break }
@@ -81,13 +89,14 @@ public struct UpstreamPoller: Service {
                         inFlight.remove(id)
                         if outcome.succeeded {
                             failures[id] = nil
-                            due[id] = clock.now + schedule.afterSuccess(jitter: Double.random(in: -1...1))
+                            due[id] = clock.elapsed() + schedule.afterSuccess(jitter: random() * 2 - 1)
                         } else {
                             failures[id, default: 0] += 1
-                            due[id] = clock.now + schedule.afterFailure(failures[id]!)
+                            due[id] = clock.elapsed() + schedule.afterFailure(failures[id]!)
                         }
+                        scheduled?(id, due[id]!)
                     case .tick:
-                        let now = clock.now
+                        let now = clock.elapsed()
                         for id in pollableIDs() where !inFlight.contains(id) {
                             if let when = due[id], when > now { continue }
                             waiting.push(id)
@@ -97,7 +106,7 @@ public struct UpstreamPoller: Service {
                             await attestIfDue(allUpstreams())
                         }
                         group.addTask {
-                            try? await Task.sleep(for: tick)
+                            try? await clock.sleep(for: tick)
                             return .tick
                         }
                     }
