@@ -91,7 +91,7 @@ public struct WitnessAPI: Sendable {
             return Self.error("expected the lowercase hex SHA-256 of an origin, 64 characters", status: 400)
         }
         guard let answer = try view.freshness(originHash: hex, now: service.clock.now(),
-                                              staleAfter: 2 * service.config.pollInterval) else {
+                                              staleAfter: UpstreamState.staleAfter(pollInterval: service.config.pollInterval)) else {
             return Self.error("this witness has never cosigned an origin with that hash", status: 404)
         }
         return json(answer.json)
@@ -100,7 +100,7 @@ public struct WitnessAPI: Sendable {
     /// SPEC: witness-protocol §7 — the same cosigned note as plain text, 404 if never cosigned.
     func checkpoint(originHash hex: String) throws -> APIResponse {
         guard let answer = try view.freshness(originHash: hex, now: service.clock.now(),
-                                              staleAfter: 2 * service.config.pollInterval) else {
+                                              staleAfter: UpstreamState.staleAfter(pollInterval: service.config.pollInterval)) else {
             return APIResponse(status: 404, headers: [("Content-Type", "text/plain; charset=utf-8")],
                                body: Array("not found\n".utf8))
         }

@@ -58,7 +58,7 @@ public struct WitnessView: Sendable {
     /// What `GET /witness/v1/freshness/<hex>` answers for one origin.
     public struct Freshness: Sendable {
         /// SPEC: witness-protocol §7 — `"status": "fresh | stale | split-view | frozen"`.
-        public enum Status: String, Sendable { case fresh, stale, frozen, splitView = "split-view" }
+        public typealias Status = FreshnessStatus
 
         /// The origin.
         public var origin: String
@@ -120,10 +120,8 @@ public struct WitnessView: Sendable {
     public func freshness(originHash hex: String, now: Timestamp, staleAfter: Int64) throws -> Freshness? {
         guard let upstream = try upstream(originHash: hex), let head = upstream.cosigned,
               let note = try note(for: upstream, trusted: Set(trustedPeers().map(\.description))) else { return nil }
-        let age = max(0, now.seconds - head.time)
-        let status: Freshness.Status = upstream.splitView != nil ? .splitView
-            : upstream.frozen != nil ? .frozen
-            : age > staleAfter ? .stale : .fresh
+        let age = UpstreamState.age(since: head.time, now: now.seconds)
+        let status = UpstreamState.freshness(upstream.stateFacts, now: now.seconds, staleAfter: staleAfter) ?? .stale
         let evidence = try database.evidenceList(origin: upstream.origin).map(\.id)
         return Freshness(origin: upstream.origin, cosigned: note, ageSeconds: age, status: status, evidence: evidence)
     }

@@ -4,10 +4,7 @@ import WitnessStore
 /// What `status` and `GET /witness/v1/upstreams` show for one upstream.
 public struct UpstreamStatus: Sendable, Equatable {
     /// ok / syncing / stale / blocked / frozen / split-view.
-    public enum State: String, Sendable {
-        case ok, syncing, stale, blocked, frozen
-        case splitView = "split-view"
-    }
+    public typealias State = UpstreamState
 
     /// The stored record.
     public var upstream: UpstreamRecord
@@ -22,27 +19,16 @@ public struct UpstreamStatus: Sendable, Equatable {
     public init(_ upstream: UpstreamRecord, evidence: [String], now: Timestamp, staleAfter: Int64) {
         self.upstream = upstream
         self.evidence = evidence
-        self.ageSeconds = upstream.cosigned.map { max(0, now.seconds - $0.time) }
-        if upstream.blocked {
-            state = .blocked
-        } else if upstream.splitView != nil {
-            state = .splitView
-        } else if upstream.frozen != nil {
-            state = .frozen
-        } else if upstream.cosigned == nil || upstream.syncTarget != nil {
-            state = .syncing
-        } else if let age = ageSeconds, age > staleAfter {
-            state = .stale
-        } else {
-            state = .ok
-        }
+        self.ageSeconds = upstream.cosigned.map { UpstreamState.age(since: $0.time, now: now.seconds) }
+        state = UpstreamState.derive(upstream.stateFacts, now: now.seconds, staleAfter: staleAfter)
     }
 
     /// Reads every upstream's status from the database.
     public static func all(in database: WitnessDatabase, now: Timestamp, pollInterval: Int64) throws -> [UpstreamStatus] {
         let evidence = try database.evidenceList()
         return try database.upstreams().map { u in
-            UpstreamStatus(u, evidence: evidence.filter { $0.origin == u.origin }.map(\.id), now: now, staleAfter: 2 * pollInterval)
+            UpstreamStatus(u, evidence: evidence.filter { $0.origin == u.origin }.map(\.id), now: now,
+                           staleAfter: UpstreamState.staleAfter(pollInterval: pollInterval))
         }
     }
 
@@ -69,6 +55,14 @@ public struct UpstreamStatus: Sendable, Equatable {
             JSONMember("evidence", .array(evidence.map { .string($0) })),
             JSONMember("cosigned", u.cosigned.map { .string($0.note) } ?? .null),
         ])
+    }
+}
+
+extension UpstreamRecord {
+    /// What its state is derived from (`UpstreamState.derive`).
+    public var stateFacts: UpstreamState.Facts {
+        UpstreamState.Facts(blocked: blocked, splitView: splitView != nil, frozen: frozen != nil, cosignedAt: cosigned?.time,
+                            syncing: syncTarget != nil)
     }
 }
 
