@@ -27,19 +27,8 @@ public struct WitnessFreshnessClient: Sendable {
         self.maxSignatureLines = maxSignatureLines
     }
 
-    /// One witness's `GET /witness/v1/freshness/<hex>` answer (witness-protocol §7).
-    public struct FreshnessAnswer: Sendable, Equatable {
-        /// The origin (equal to the one asked for).
-        public var origin: String
-        /// The newest cosigned checkpoint, with this witness's and its peers' lines.
-        public var cosigned: CosignedCheckpoint
-        /// The witness's own view of its age; informative only (the client trusts cosignature times).
-        public var ageSeconds: Int?
-        /// `fresh`, `stale`, `split-view` or `frozen`, as the witness sees it.
-        public var status: String?
-        /// Ids of open evidence for this origin.
-        public var evidence: [String]
-    }
+    /// One witness's freshness answer (witness-protocol §7; the format is WitnessCore's).
+    public typealias FreshnessAnswer = WitnessCore.FreshnessAnswer
 
     /// The lowercase hex SHA-256 of `origin`, as the witness paths spell it.
     public static func originHex(_ origin: String) -> String { SHA256.hash(Array(origin.utf8)).hexString }
@@ -48,18 +37,16 @@ public struct WitnessFreshnessClient: Sendable {
     public func freshness(from witness: PolicyWitness, origin: String) async throws(WitnessClientError) -> FreshnessAnswer {
         let url = try Self.base(of: witness) + "/witness/v1/freshness/" + Self.originHex(origin)
         let json = try await signedJSON(url, key: witness.vkey.publicKey)
-        let served = json["origin"]?.stringValue
-        guard let served else { throw .malformedResponse(url: url, reason: "no \"origin\" string") }
-        guard served == origin else { throw .originMismatch(url: url, expected: origin, served: served) }
-        guard let text = json["cosigned"]?.stringValue else { throw .malformedResponse(url: url, reason: "no \"cosigned\" string") }
-        let cosigned: CosignedCheckpoint
-        do { cosigned = try CosignedCheckpoint(parsing: text, maxLines: maxSignatureLines) } catch { throw .badNote(url: url, error) }
-        guard cosigned.checkpoint.origin == origin else {
-            throw .originMismatch(url: url, expected: origin, served: cosigned.checkpoint.origin)
+        let answer: FreshnessAnswer
+        do { answer = try FreshnessAnswer(json: json, maxSignatureLines: maxSignatureLines) } catch {
+            if case .badNote(let note) = error { throw .badNote(url: url, note) }
+            throw .malformedResponse(url: url, reason: error.description)
         }
-        let evidence = json["evidence"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        return FreshnessAnswer(origin: served, cosigned: cosigned, ageSeconds: json["age_seconds"]?.intValue,
-                               status: json["status"]?.stringValue, evidence: evidence)
+        guard answer.origin == origin else { throw .originMismatch(url: url, expected: origin, served: answer.origin) }
+        guard answer.cosigned.checkpoint.origin == origin else {
+            throw .originMismatch(url: url, expected: origin, served: answer.cosigned.checkpoint.origin)
+        }
+        return answer
     }
 
     /// GETs `<url>/witness/v1/position/<hex>/<size>?material=0` and returns the root the witness's

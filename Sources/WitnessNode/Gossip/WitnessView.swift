@@ -55,33 +55,8 @@ public struct WitnessView: Sendable {
         return heads
     }
 
-    /// What `GET /witness/v1/freshness/<hex>` answers for one origin.
-    public struct Freshness: Sendable {
-        /// SPEC: witness-protocol §7 — `"status": "fresh | stale | split-view | frozen"`.
-        public typealias Status = FreshnessStatus
-
-        /// The origin.
-        public var origin: String
-        /// The newest checkpoint with this node's and the trusted peers' cosignatures.
-        public var cosigned: CosignedCheckpoint
-        /// Seconds since this node's cosignature.
-        public var ageSeconds: Int64
-        /// The derived status.
-        public var status: Status
-        /// Ids of evidence about this origin.
-        public var evidence: [String]
-
-        /// SPEC: witness-protocol §7 — `{"origin", "cosigned", "age_seconds", "status", "evidence"}`.
-        public var json: JSONValue {
-            .object([
-                JSONMember("origin", .string(origin)),
-                JSONMember("cosigned", .string(cosigned.serialized)),
-                JSONMember("age_seconds", .int(ageSeconds)),
-                JSONMember("status", .string(status.rawValue)),
-                JSONMember("evidence", .array(evidence.map { .string($0) })),
-            ])
-        }
-    }
+    /// What `GET /witness/v1/freshness/<hex>` answers for one origin (the format is WitnessCore's).
+    public typealias Freshness = FreshnessAnswer
 
     /// The upstream whose origin hashes to `hex` (lowercase hex SHA-256 of the origin).
     public func upstream(originHash hex: String) throws -> UpstreamRecord? {
@@ -121,7 +96,7 @@ public struct WitnessView: Sendable {
         guard let upstream = try upstream(originHash: hex), let head = upstream.cosigned,
               let note = try note(for: upstream, trusted: Set(trustedPeers().map(\.description))) else { return nil }
         let age = UpstreamState.age(since: head.time, now: now.seconds)
-        let status = UpstreamState.freshness(upstream.stateFacts, now: now.seconds, staleAfter: staleAfter) ?? .stale
+        let status: FreshnessStatus = UpstreamState.freshness(upstream.stateFacts, now: now.seconds, staleAfter: staleAfter) ?? .stale
         let evidence = try database.evidenceList(origin: upstream.origin).map(\.id)
         return Freshness(origin: upstream.origin, cosigned: note, ageSeconds: age, status: status, evidence: evidence)
     }
