@@ -40,10 +40,10 @@ public struct ChainDownload: Sendable {
         let verifier = ChainVerifier()
         var path: String? = "/export"
         var last: ChronicleEntry?
-        var visited = Set<String>()
+        var walk = Pagination.Walk()
         while let current = path {
-            guard visited.insert(current).inserted else {
-                throw .response(.malformedResponse(url: client.baseURL + current, reason: "pagination loops back to \(current)"))
+            do { try walk.enter(current) } catch {
+                throw .response(.malformedResponse(url: client.baseURL + current, reason: error.description))
             }
             let response: ChronicleClient.SignedResponse
             do { response = try await client.get(current) } catch { throw .response(error) }
@@ -64,10 +64,8 @@ public struct ChainDownload: Sendable {
             }
             progress(verifier.size, response.json["total"]?.intValue)
             // SPEC: chronicle-protocol §4.13 — `next` is relative to the API base; an empty page ends it.
-            if response.json["paginated"]?.isTruthy == true, !rows.isEmpty, let next = response.json["next"]?.stringValue {
-                path = next
-            } else {
-                path = nil
+            do { path = try Pagination.next(after: response.json, rows: rows.count) } catch {
+                throw .response(.malformedResponse(url: client.baseURL + current, reason: error.description))
             }
         }
         return Result(size: verifier.size, currhash: last?.currhash, summaryhash: last?.summaryhash)

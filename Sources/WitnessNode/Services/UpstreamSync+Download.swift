@@ -14,13 +14,11 @@ extension UpstreamSync {
         var size = start.size
         // SPEC: chronicle-protocol §6.3 — `/export` from genesis, else `/since/<urlencoded hash>`.
         var path: String? = size == 0 ? "/export" : "/since/" + Self.pathEncode(Base64URL.encode(start.tip.currhash))
-        var visited = Set<String>()
+        var walk = Pagination.Walk()
         var lastPage: SignedFetch?
         var stored = start.storedBytes
         while let current = path {
-            guard visited.insert(current).inserted else {
-                throw UpstreamError.malformedResponse(url: start.url + current, reason: "pagination loops back to \(Untrusted.excerpt(current))")
-            }
+            do { try walk.enter(current) } catch { throw UpstreamError.malformedResponse(url: start.url + current, reason: error.description) }
             if let reason = spending.exhausted(now: clock.now()) {
                 throw UpstreamError.budgetExhausted(origin: start.origin, size: size, reason: reason)
             }
@@ -89,15 +87,8 @@ extension UpstreamSync {
             // A lying `total` (negative, or overflowing with our size) fails the poll; it never traps.
             let target = try Self.syncTarget(total: page.json["total"], after: current.hasPrefix("/since/") ? start.size : 0, url: page.url)
             // SPEC: chronicle-protocol §4.13 — follow `next` while the server paginates.
-            if page.json["paginated"]?.isTruthy == true, !rows.isEmpty, let next = page.json["next"]?.stringValue {
-                // SPEC: chronicle-protocol §4.13 — `/export/<n>` or `/since/<hash>/<n>`: a short path of URL-safe
-                // characters. Anything else is the upstream steering our requests (or our error text).
-                guard Self.isPlausibleNext(next) else {
-                    throw UpstreamError.malformedResponse(url: page.url, reason: "its \"next\" link is not a Chronicle page path")
-                }
-                path = next.hasPrefix("/") ? next : "/" + next
-            } else {
-                path = nil
+            do { path = try Pagination.next(after: page.json, rows: rows.count) } catch {
+                throw UpstreamError.malformedResponse(url: page.url, reason: error.description)
             }
             // Progress is recorded only while more pages follow: a sync that ends with this page is
             // cosigned in this poll, which clears the target again (and each write is an fsync).
@@ -122,22 +113,6 @@ extension UpstreamSync {
             var result = [Bool](repeating: false, count: entries.count)
             for await (start, part) in group { result.replaceSubrange(start..<(start + part.count), with: part) }
             return result
-        }
-    }
-
-    /// Whether a `next` link has the shape of a Chronicle page path: at most 256 characters from
-    /// base64url, `%`, `+`, `/`, `.` (never `..`), with no scheme, host, query or fragment.
-    static func isPlausibleNext(_ next: String) -> Bool {
-        guard !next.isEmpty, next.utf8.count <= 256, !next.contains("..") else { return false }
-        return next.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "/"),
-                 UInt8(ascii: "."):
-                return true
-            default:
-                return false
-            }
         }
     }
 

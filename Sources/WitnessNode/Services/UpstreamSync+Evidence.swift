@@ -22,10 +22,10 @@ extension UpstreamSync {
         var theirCount = 0
         var pages: [SignedFetch] = []
         var path: String? = "/export"
-        var visited = Set<String>()
-        exportWalk: while let current = path, visited.insert(current).inserted {
+        var walk = Pagination.Walk()
+        exportWalk: while let current = path, (try? walk.enter(current)) != nil {
             // A walk costs at most one poll's page budget, whatever the upstream links to.
-            guard visited.count <= budget.maxPages else {
+            guard walk.pages <= budget.maxPages else {
                 throw UpstreamError.budgetExhausted(origin: record.origin, size: record.size, reason: "\(budget.maxPages) pages of /export while checking a rollback")
             }
             let page = try await fetch(record, current)
@@ -44,9 +44,8 @@ extension UpstreamSync {
                                      split: true, logger: logger)
                 }
             }
-            path = page.json["paginated"]?.isTruthy == true && !rows.isEmpty ? page.json["next"]?.stringValue : nil
-            if let next = path, !Self.isPlausibleNext(next) { path = nil }
-            if let next = path, !next.hasPrefix("/") { path = "/" + next }
+            // An implausible link ends the walk: what was listed so far is all the evidence can use.
+            path = (try? Pagination.next(after: page.json, rows: rows.count)) ?? nil
         }
         var candidates: [Evidence] = []
         if theirCount < ours.count, let mine = try database.upstreamResponse(upstream: record.id, containing: theirCount + 1) {
