@@ -1,6 +1,7 @@
 import Synchronization
 import WitnessCore
 import WitnessNode
+import WitnessServer
 
 /// A `PeerTransport` that delivers gossip and position requests to nodes in the same process,
 /// exactly as the HTTP face would answer them (status, body, the node's signature), without
@@ -45,7 +46,7 @@ package final class InProcessNetwork: PeerTransport {
         let (gossip, path) = try node(url)
         guard path == "/witness/v1/gossip" else { throw .refused(url: url, status: 404, message: "no such endpoint") }
         let reply = await gossip.receive(body, signatures: headers.filter { $0.0 == GossipSignature.headerName }.map(\.1))
-        let (status, answer) = (reply.status, reply.body)
+        let (status, answer) = (StatusMap.status(reply.kind), reply.body)
         guard answer.count <= maxBytes else { throw .tooLarge(url: url, limit: maxBytes) }
         state.withLock { s in
             s.bytes += body.count + answer.count

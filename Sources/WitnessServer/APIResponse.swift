@@ -26,15 +26,15 @@ public struct APIResponse: Sendable {
         ], body: body)
     }
 
-    /// Chronicle's signed error shape.
-    static func signedError(_ message: String, status: Int, at time: Timestamp, key: Ed25519SecretKey) -> APIResponse {
-        signed(ChronicleEnvelope.error(at: time, message: message), status: status, key: key)
+    /// Chronicle's signed error shape, with the refusal's status (`StatusMap`).
+    static func signedError(_ refusal: ChronicleRefusal, at time: Timestamp, key: Ed25519SecretKey) -> APIResponse {
+        signed(ChronicleEnvelope.error(at: time, message: refusal.message), status: StatusMap.status(refusal), key: key)
     }
 
     /// The unsigned framework 404 (Slim's "Page Not Found" page).
     ///
     /// SPEC: chronicle-protocol §4.0 — unmatched routes answer an unsigned 404.
-    static let notFoundPage = APIResponse(status: 404, headers: [("Content-Type", "text/html;charset=UTF-8")], body: Array("""
+    static let notFoundPage = APIResponse(status: StatusMap.status(WitnessRefusal.notFound("")), headers: [("Content-Type", "text/html;charset=UTF-8")], body: Array("""
         <html>
             <head>
                 <title>Page Not Found</title>
@@ -49,24 +49,13 @@ public struct APIResponse: Sendable {
 
     /// The unsigned framework 405.
     static func methodNotAllowed(_ allowed: String) -> APIResponse {
-        APIResponse(status: 405, headers: [("Allow", allowed), ("Content-Type", "text/html;charset=UTF-8")], body: Array("""
+        APIResponse(status: StatusMap.status(WitnessRefusal.wrongMethod("")), headers: [("Allow", allowed), ("Content-Type", "text/html;charset=UTF-8")], body: Array("""
             <html><head><title>Method not allowed</title></head><body><h1>Method not allowed</h1><p>Method not allowed. Must be one of: <strong>\(allowed)</strong></p></body></html>
             """.utf8))
     }
 }
 
 extension ChronicleRefusal {
-    /// The one mapping of refusals to HTTP statuses.
-    var status: Int {
-        switch self {
-        case .forbidden: return 403
-        case .staleRequest: return 408
-        case .missingField: return 401
-        case .notAcceptable: return 406
-        case .badRequest: return 400
-        case .notFound: return 404
-        case .replay: return 409
-        case .tooManyRequests: return 429
-        }
-    }
+    /// Its HTTP status (`StatusMap`).
+    var status: Int { StatusMap.status(self) }
 }

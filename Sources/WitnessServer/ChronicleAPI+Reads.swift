@@ -54,7 +54,7 @@ extension ChronicleAPI {
     /// SPEC: chronicle-protocol §4.3 — match currhash or summaryhash; not found is a signed 400.
     func lookup(_ hash: String, now: Timestamp) throws -> APIResponse {
         let matches = try database.entries(matching: hash)
-        guard !matches.isEmpty else { return .signedError("No record found matching this hash.", status: 400, at: now, key: key) }
+        guard !matches.isEmpty else { return .signedError(.badRequest("No record found matching this hash."), at: now, key: key) }
         return .signed(ChronicleEnvelope.ok(at: now, [JSONMember("results", .array(matches.map(\.lookupStyle)))]), key: key)
     }
 
@@ -80,7 +80,7 @@ extension ChronicleAPI {
     func since(_ hash: String, page: Int?, now: Timestamp) throws -> APIResponse {
         let window = pageWindow(page)
         guard let (total, entries) = try database.entries(since: hash, offset: window?.offset ?? 0, limit: window?.limit) else {
-            return .signedError("No record found matching this hash.", status: 400, at: now, key: key)
+            return .signedError(.badRequest("No record found matching this hash."), at: now, key: key)
         }
         var members: [JSONMember] = window.map { paginationMembers($0, total: total, base: "/since/\(hash)") } ?? []
         members.append(JSONMember("total", .int(total)))

@@ -45,7 +45,7 @@ extension ChronicleAPI {
     /// 404 signed with its message.
     func replica(source uniqueid: String, rest: [String], now: Timestamp) throws -> APIResponse {
         guard let source = try database.replicaSource(uniqueid: uniqueid), let method = ReplicaMethod.parse(rest) else {
-            return .signedError("Unknown URI", status: 404, at: now, key: key)
+            return .signedError(.notFound("Unknown URI"), at: now, key: key)
         }
         switch method {
         case .subindex: return replicaSubindex(source, now: now)
@@ -80,7 +80,7 @@ extension ChronicleAPI {
     /// SPEC: chronicle-protocol §4.7.4 — lookup-style rows with a `notice`; not found → 404 signed.
     private func replicaLookup(_ source: ReplicaSource, _ hash: String, now: Timestamp) throws -> APIResponse {
         let matches = try database.replicaEntries(source, matching: hash)
-        guard !matches.isEmpty else { return .signedError("No record found matching this hash.", status: 404, at: now, key: key) }
+        guard !matches.isEmpty else { return .signedError(.notFound("No record found matching this hash."), at: now, key: key) }
         return .signed(ChronicleEnvelope.ok(at: now, [JSONMember("notice", .string(Self.replicaNotice)),
                                                       JSONMember("results", .array(matches.map(\.lookupStyle)))]), key: key)
     }
@@ -91,7 +91,7 @@ extension ChronicleAPI {
         let window = pageWindow(page)
         guard let (total, entries) = try database.replicaEntries(source, since: hash, offset: window?.offset ?? 0,
                                                                  limit: window?.limit) else {
-            return .signedError("No record found matching this hash.", status: 404, at: now, key: key)
+            return .signedError(.notFound("No record found matching this hash."), at: now, key: key)
         }
         var members = window.map { paginationMembers($0, total: total, base: "/replica/\(source.uniqueid)/since/\(hash)") } ?? []
         members.append(JSONMember("total", .int(total)))

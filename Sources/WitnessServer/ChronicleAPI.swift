@@ -71,7 +71,7 @@ public struct ChronicleAPI: Sendable {
             }
         } catch {
             logger.error("request failed", metadata: ["path": "\(path)", "error": "\(error)"])
-            return .signedError("Internal error; the node logged the details.", status: 500, at: now, key: key)
+            return .signedError(.internalError("Internal error; the node logged the details."), at: now, key: key)
         }
     }
 
@@ -111,12 +111,12 @@ public struct ChronicleAPI: Sendable {
             return .signed(ChronicleEnvelope.ok(at: service.clock.now(), [JSONMember("results", results)]), key: key)
         } catch let refusal as ChronicleRefusal {
             logger.debug("write refused", metadata: ["path": "\(request.path)", "reason": "\(refusal.message)"])
-            var answer = APIResponse.signedError(refusal.message, status: refusal.status, at: now, key: key)
+            var answer = APIResponse.signedError(refusal, at: now, key: key)
             if case .tooManyRequests(_, let seconds) = refusal { answer.headers.append(("Retry-After", "\(seconds)")) }
             return answer
         } catch {
             logger.error("write failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
-            return .signedError("Internal error; nothing was appended.", status: 500, at: now, key: key)
+            return .signedError(.internalError("Internal error; nothing was appended."), at: now, key: key)
         }
     }
 

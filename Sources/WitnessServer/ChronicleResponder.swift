@@ -65,7 +65,7 @@ struct ChronicleResponder: HTTPResponder {
                                                  body: Array(text.utf8)))
             } catch {
                 context.logger.error("metrics read failed: \(error)")
-                return Self.response(WitnessAPI.error("internal error; the node logged the details", status: 500))
+                return Self.response(WitnessAPI.refusal(.internalError("internal error; the node logged the details")))
             }
         }
         let client = address.of(remote: context.remoteAddress, headers: request.headers)
@@ -80,7 +80,7 @@ struct ChronicleResponder: HTTPResponder {
             return Self.response(request.method == .head ? Self.headOnly(await api.respond(to: apiRequest)) : await api.respond(to: apiRequest))
         }
         if let wait = await failures.wait(client) {
-            return Self.response(Self.tooMany(signedError("Too many failed requests from this address; retry later.", 429), wait))
+            return Self.response(Self.tooMany(signed(.tooManyRequests("Too many failed requests from this address; retry later.", retryAfter: 1)), wait))
         }
         // A publish that cannot authenticate whatever its body says is refused before the body is read.
         if request.method == .post, path == "/chronicle/publish", !(await mayAuthenticate(apiRequest)) {
@@ -98,9 +98,9 @@ struct ChronicleResponder: HTTPResponder {
             return Self.response(answer)
         case .failure(.tooLarge(let limit)):
             // SPEC: issue 2 — a body over the limit is refused whole and changes nothing.
-            return Self.response(signedError("Request body too large (limit \(limit) bytes).", 413))
+            return Self.response(signed(.tooLarge("Request body too large (limit \(limit) bytes).")))
         case .failure(.busy):
-            return Self.response(Self.tooMany(signedError("The server is busy; retry later.", 503), .seconds(1)))
+            return Self.response(Self.tooMany(signed(.busy("The server is busy; retry later.")), .seconds(1)))
         }
     }
 
@@ -118,11 +118,11 @@ struct ChronicleResponder: HTTPResponder {
         let signatures = request.headers[values: HTTPField.Name(GossipSignature.headerName)!]
         let claimsPeer = witness.gossip?.claimsTrustedPeer(signatures) ?? false
         if let wait = await failures.wait(client) {
-            return Self.tooMany(WitnessAPI.error("too many failed requests from this address; retry later", status: 429), wait)
+            return Self.tooMany(WitnessAPI.refusal(.tooMany("too many failed requests from this address; retry later")), wait)
         }
         // A stranger spends the shared budget before its body is read; a claimed peer only once verified.
         if !claimsPeer, let gossipLimiter, let wait = await gossipLimiter.acquire(Self.strangersKey) {
-            return Self.tooMany(WitnessAPI.error("too many gossip requests from strangers; retry later", status: 429), wait)
+            return Self.tooMany(WitnessAPI.refusal(.tooMany("too many gossip requests from strangers; retry later")), wait)
         }
         let limiter = gossipLimiter, failures = self.failures
         let admit: @Sendable (PeerRecord?) async -> Bool = { peer in
@@ -141,14 +141,14 @@ struct ChronicleResponder: HTTPResponder {
         case .success(let answer):
             return answer.status == 429 ? Self.tooMany(answer, .seconds(1)) : answer
         case .failure(.tooLarge(let limit)):
-            return WitnessAPI.error("request body too large (limit \(limit) bytes)", status: 413)
+            return WitnessAPI.refusal(.tooLarge("request body too large (limit \(limit) bytes)"))
         case .failure(.busy):
-            return Self.tooMany(WitnessAPI.error("the server is busy; retry later", status: 503), .seconds(1))
+            return Self.tooMany(WitnessAPI.refusal(.busy("the server is busy; retry later")), .seconds(1))
         }
     }
 
-    private func signedError(_ message: String, _ status: Int) -> APIResponse {
-        APIResponse.signedError(message, status: status, at: api.service.clock.now(), key: api.key)
+    private func signed(_ refusal: ChronicleRefusal) -> APIResponse {
+        APIResponse.signedError(refusal, at: api.service.clock.now(), key: api.key)
     }
 
     static func headOnly(_ answer: APIResponse) -> APIResponse { APIResponse(status: answer.status, headers: answer.headers, body: []) }

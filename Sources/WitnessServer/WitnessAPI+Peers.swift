@@ -7,12 +7,12 @@ extension WitnessAPI {
     /// by `Gossip.receive` (413 over 1 MiB, 400 for a malformed or unprovable message).
     /// SPEC: witness-protocol §5.1 — the answer carries `Gossip-Signature` for the requester.
     func receiveGossip(_ body: [UInt8], signatures: [String], admit: @Sendable (PeerRecord?) async -> Bool) async -> APIResponse {
-        guard let gossip else { return Self.error("this node does not gossip", status: 503) }
+        guard let gossip else { return Self.refusal(.unavailable("this node does not gossip")) }
         let reply = await gossip.receive(body, signatures: signatures, admit: admit)
         var headers = [("Content-Type", "application/json")]
-        if reply.status == 200 { headers.append((Sapient.signatureHeader, Sapient.sign(reply.body, with: service.key))) }
+        if reply.kind == .answered { headers.append((Sapient.signatureHeader, Sapient.sign(reply.body, with: service.key))) }
         if let signature = reply.signature { headers.append((GossipSignature.headerName, signature)) }
-        return APIResponse(status: reply.status, headers: headers, body: reply.body)
+        return APIResponse(status: StatusMap.status(reply.kind), headers: headers, body: reply.body)
     }
 
     /// The peer set, each peer's latest head per origin and how it relates to ours.

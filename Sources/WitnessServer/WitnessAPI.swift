@@ -52,17 +52,17 @@ public struct WitnessAPI: Sendable {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         do {
             if path == "/" {
-                guard isRead else { return Self.error("use GET", status: 405) }
+                guard isRead else { return Self.refusal(.wrongMethod("use GET")) }
                 return await statusPage()
             }
             if let hex = Self.checkpointHash(path) {
-                guard isRead else { return Self.error("use GET", status: 405) }
+                guard isRead else { return Self.refusal(.wrongMethod("use GET")) }
                 return try checkpoint(originHash: hex)
             }
             switch (method, segments.count >= 3 ? segments[2] : "") {
             case ("POST", "gossip") where segments.count == 3: return await receiveGossip(body, signatures: gossipSignatures, admit: admit)
-            case (_, "gossip") where segments.count == 3: return Self.error("use POST", status: 405)
-            case (_, _) where !isRead: return Self.error("use GET", status: 405)
+            case (_, "gossip") where segments.count == 3: return Self.refusal(.wrongMethod("use POST"))
+            case (_, _) where !isRead: return Self.refusal(.wrongMethod("use GET"))
             case (_, "upstreams") where segments.count == 3: return try upstreams()
             case (_, "freshness") where segments.count == 4: return try freshness(originHash: segments[3])
             case (_, "position") where segments.count == 5:
@@ -70,11 +70,11 @@ public struct WitnessAPI: Sendable {
             case (_, "peers") where segments.count == 3: return try await peers()
             case (_, "evidence") where segments.count == 3: return try evidenceList()
             case (_, "evidence") where segments.count == 4: return try evidence(id: segments[3])
-            default: return Self.error("no such witness endpoint: \(path)", status: 404)
+            default: return Self.refusal(.notFound("no such witness endpoint: \(path)"))
             }
         } catch {
             service.logger.error("witness API read failed", metadata: ["path": "\(path)", "error": "\(error)"])
-            return Self.error("internal error; the node logged the details", status: 500)
+            return Self.refusal(.internalError("internal error; the node logged the details"))
         }
     }
 
@@ -88,11 +88,11 @@ public struct WitnessAPI: Sendable {
     /// cosignatures on it, its age and status, and the open evidence ids.
     func freshness(originHash hex: String) throws -> APIResponse {
         guard Self.isOriginHash(Substring(hex)) else {
-            return Self.error("expected the lowercase hex SHA-256 of an origin, 64 characters", status: 400)
+            return Self.refusal(.badRequest("expected the lowercase hex SHA-256 of an origin, 64 characters"))
         }
         guard let answer = try view.freshness(originHash: hex, now: service.clock.now(),
                                               staleAfter: UpstreamState.staleAfter(pollInterval: service.config.pollInterval)) else {
-            return Self.error("this witness has never cosigned an origin with that hash", status: 404)
+            return Self.refusal(.notFound("this witness has never cosigned an origin with that hash"))
         }
         return json(answer.json)
     }
@@ -101,7 +101,7 @@ public struct WitnessAPI: Sendable {
     func checkpoint(originHash hex: String) throws -> APIResponse {
         guard let answer = try view.freshness(originHash: hex, now: service.clock.now(),
                                               staleAfter: UpstreamState.staleAfter(pollInterval: service.config.pollInterval)) else {
-            return APIResponse(status: 404, headers: [("Content-Type", "text/plain; charset=utf-8")],
+            return APIResponse(status: StatusMap.status(WitnessRefusal.notFound("")), headers: [("Content-Type", "text/plain; charset=utf-8")],
                                body: Array("not found\n".utf8))
         }
         return APIResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")],
@@ -111,16 +111,16 @@ public struct WitnessAPI: Sendable {
     /// The verified root at one size, with its upstream-signed material (docs/witness-api.md).
     func position(originHash hex: String, size text: String, material: Bool) throws -> APIResponse {
         guard Self.isOriginHash(Substring(hex)) else {
-            return Self.error("expected the lowercase hex SHA-256 of an origin, 64 characters", status: 400)
+            return Self.refusal(.badRequest("expected the lowercase hex SHA-256 of an origin, 64 characters"))
         }
         guard let size = Int(text), size >= 0, String(size) == text else {
-            return Self.error("\"\(text)\" is not a size (a decimal number without leading zeros)", status: 400)
+            return Self.refusal(.badRequest("\"\(text)\" is not a size (a decimal number without leading zeros)"))
         }
         switch try view.position(originHash: hex, size: size, material: material) {
         case .success(let attestation): return json(attestation.json)
-        case .failure(.unknownOrigin): return Self.error("this witness does not watch an origin with that hash", status: 404)
+        case .failure(.unknownOrigin): return Self.refusal(.notFound("this witness does not watch an origin with that hash"))
         case .failure(.beyondVerified(let verified)):
-            return Self.error("size \(size) is beyond the verified chain (size \(verified))", status: 404)
+            return Self.refusal(.notFound("size \(size) is beyond the verified chain (size \(verified))"))
         }
     }
 
@@ -140,7 +140,7 @@ public struct WitnessAPI: Sendable {
 
     /// One evidence object, byte for byte as stored and ledgered.
     func evidence(id: String) throws -> APIResponse {
-        guard let record = try database.evidence(id: id) else { return Self.error("no evidence with id \(id)", status: 404) }
+        guard let record = try database.evidence(id: id) else { return Self.refusal(.notFound("no evidence with id \(id)")) }
         return APIResponse(status: 200, headers: [
             ("Content-Type", "application/json"),
             (Sapient.signatureHeader, Sapient.sign(record.body, with: service.key)),
@@ -154,9 +154,9 @@ public struct WitnessAPI: Sendable {
         APIResponse.signed(value, key: service.key)
     }
 
-    /// `{"error": message}`.
-    static func error(_ message: String, status: Int) -> APIResponse {
-        APIResponse(status: status, headers: [("Content-Type", "application/json")],
-                    body: PHPJSON.pretty(.object([JSONMember("error", .string(message))])))
+    /// `{"error": message}` with the refusal's status (`StatusMap`).
+    static func refusal(_ refusal: WitnessRefusal) -> APIResponse {
+        APIResponse(status: StatusMap.status(refusal), headers: [("Content-Type", "application/json")],
+                    body: PHPJSON.pretty(.object([JSONMember("error", .string(refusal.message))])))
     }
 }

@@ -1,6 +1,7 @@
 import Testing
 import WitnessCore
 import WitnessNode
+import WitnessServer
 import WitnessStore
 import WitnessTesting
 
@@ -30,7 +31,7 @@ struct ForgedEvidenceTests {
                 let stranger = VerifierKey(name: "stranger.test", publicKey: Ed25519SecretKey(seed: [UInt8](repeating: 0x77, count: 32)).publicKey)
                 let forged = Evidence.rollback(origin: Self.origin, upstreamKey: fake.serverKey.publicKey, reportedBy: stranger,
                                                detectedAt: fake.now, containing: export, later: notFound)
-                let status = await node.node.gossip.receive(GossipMessage(from: stranger, heads: [], evidence: [forged]).bytes).status
+                let status = StatusMap.status(await node.node.gossip.receive(GossipMessage(from: stranger, heads: [], evidence: [forged]).bytes).kind)
 
                 let stored = try node.database.evidenceList().count
                 let splitView = try node.database.upstream(origin: Self.origin)?.splitView

@@ -20,12 +20,6 @@ public enum GossipError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Evidence object `n` does not prove what it claims: a receiver never stores or repeats it.
     case unprovenEvidence(Int, String)
 
-    /// The HTTP status a receiver answers with.
-    public var status: Int {
-        if case .tooLarge = self { return 413 }
-        return 400
-    }
-
     public var description: String {
         switch self {
         case .tooLarge(let bytes, let limit):

@@ -73,13 +73,27 @@ public struct Gossip: Sendable {
 
     // MARK: - Receiving
 
-    /// A gossip answer as it goes on the wire.
+    /// A gossip answer: what it is (the HTTP face maps it to a status, `StatusMap`), its exact
+    /// body and its signature.
     public struct Reply: Sendable {
-        /// HTTP status.
-        public var status: Int
+        /// What the answer is.
+        public enum Kind: Sendable, Equatable {
+            /// Heads and evidence for the requester.
+            case answered
+            /// The message was refused whole; nothing changed.
+            case refused(GossipError)
+            /// The sender is over its rate limit.
+            case throttled
+            /// The node's own storage failed (details logged).
+            case failed
+        }
+
+        /// What the answer is.
+        public var kind: Kind
         /// The exact body.
         public var body: [UInt8]
-        /// The `Gossip-Signature` header value over `body` (witness-protocol §5.1), on answers.
+        /// The `Gossip-Signature` header value over `body` (witness-protocol §5.1), once the
+        /// request named its sender.
         public var signature: String?
     }
 
@@ -95,7 +109,7 @@ public struct Gossip: Sendable {
     public func receive(_ body: [UInt8], signatures: [String] = [],
                         admit: @Sendable (PeerRecord?) async -> Bool = { _ in true }) async -> Reply {
         let (reply, authenticated) = await answer(body, signatures: signatures, admit: admit)
-        let outcome = reply.status != 200 ? "refused" : authenticated ? "ok" : "stranger"
+        let outcome = reply.kind != .answered ? "refused" : authenticated ? "ok" : "stranger"
         metrics?.gossip(direction: "in", outcome: outcome, bytes: body.count + reply.body.count)
         return reply
     }
@@ -104,19 +118,19 @@ public struct Gossip: Sendable {
                         admit: @Sendable (PeerRecord?) async -> Bool) async -> (Reply, authenticated: Bool) {
         let message: GossipMessage
         do { message = try GossipMessage(bytes: body) } catch {
-            return (Reply(status: error.status, body: Self.errorBody(error.description)), false)
+            return (Reply(kind: .refused(error), body: Self.errorBody(error.description)), false)
         }
         // SPEC: witness-protocol §5.1 — every response carries the sender's signature, `to` the
         // requester's name: refusals too, once the request names its sender.
         let now = clock.now()
-        func signed(_ status: Int, _ reply: [UInt8]) -> Reply {
+        func signed(_ kind: Reply.Kind, _ reply: [UInt8]) -> Reply {
             let signature = GossipSignature.sign(body: reply, to: message.from.name, time: UInt64(max(0, now.seconds)), vkey: vkey, key: key)
-            return Reply(status: status, body: reply, signature: signature.headerValue)
+            return Reply(kind: kind, body: reply, signature: signature.headerValue)
         }
         do {
             let sender = try authenticatedSender(of: body, signatures: signatures, from: message.from, to: vkey.name, now: now)
             guard await admit(sender) else {
-                return (signed(429, Self.errorBody("too many gossip requests; retry later")), sender != nil)
+                return (signed(.throttled, Self.errorBody("too many gossip requests; retry later")), sender != nil)
             }
             let checked = try check(message, sender: sender)
             try await apply(checked, from: sender)
@@ -125,13 +139,13 @@ public struct Gossip: Sendable {
             if let sender { await memory.learn(sentIDs, heldBy: sender.vkey.description) }
             let reply = try await outgoing(to: sender?.vkey.description, requested: Set(message.heads.map(\.origin)),
                                            excluding: sentIDs).bytes
-            return (signed(200, reply), sender != nil)
+            return (signed(.answered, reply), sender != nil)
         } catch let error as GossipError {
             logger.warning("gossip refused: \(error)", metadata: ["peer": "\(Untrusted.excerpt(message.from.name))"])
-            return (signed(error.status, Self.errorBody(error.description)), false)
+            return (signed(.refused(error), Self.errorBody(error.description)), false)
         } catch {
             logger.error("gossip failed in the node's own storage: \(error)")
-            return (signed(500, Self.errorBody("internal error; the node logged the details")), false)
+            return (signed(.failed, Self.errorBody("internal error; the node logged the details")), false)
         }
     }
 

@@ -19,12 +19,18 @@ public enum ChronicleRefusal: Error, Sendable, Equatable, CustomStringConvertibl
     case replay(String)
     /// 429: the authenticated client is over its rate; retry after this many seconds.
     case tooManyRequests(String, retryAfter: Int)
+    /// 413: the body is over the limit.
+    case tooLarge(String)
+    /// 503: the node holds too many request bodies right now.
+    case busy(String)
+    /// 500: the node's own fault (details logged, never shown).
+    case internalError(String)
 
     /// The message served in Chronicle's signed error body.
     public var message: String {
         switch self {
         case .forbidden(let m), .staleRequest(let m), .missingField(let m), .notAcceptable(let m),
-             .badRequest(let m), .notFound(let m), .replay(let m), .tooManyRequests(let m, _): return m
+             .badRequest(let m), .notFound(let m), .replay(let m), .tooManyRequests(let m, _), .tooLarge(let m), .busy(let m), .internalError(let m): return m
         }
     }
 
