@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import WitnessCore
 
 /// The one outbound HTTP layer: every request this node or its client library sends (upstream
 /// polls, gossip, peers' positions, cross-signing, `check`, `publish`) goes through
@@ -87,13 +88,6 @@ extension Duration {
     public var wholeNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole.saturatingAdd64(attoseconds / 1_000_000_000)
-    }
-}
-
-extension Int64 {
-    fileprivate func saturatingAdd64(_ other: Int64) -> Int64 {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? (other > 0 ? .max : .min) : sum
+        return overflow ? .max : whole.saturatingAdd(attoseconds / 1_000_000_000)
     }
 }

@@ -35,17 +35,13 @@ public struct Cosignature: Sendable, Hashable {
 
     /// Reads a note line as a cosignature; nil unless it has the cosignature/v1 length (4+8+64).
     public init?(_ line: SignedNote.Line) {
-        guard line.bytes.count == 76 else { return nil }
-        var t: UInt64 = 0
-        for b in line.bytes[4..<12] { t = t << 8 | UInt64(b) }
-        self.init(name: line.name, keyID: Array(line.bytes[0..<4]), time: t, signature: Array(line.bytes[12...]))
+        guard let blob = TimestampedSignature(bytes: line.bytes) else { return nil }
+        self.init(name: line.name, keyID: blob.keyID, time: blob.time, signature: blob.signature)
     }
 
     /// The note line.
     public var line: SignedNote.Line {
-        var bytes = keyID
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: time >> UInt64(shift))) }
-        return SignedNote.Line(name: name, bytes: bytes + signature)
+        SignedNote.Line(name: name, bytes: TimestampedSignature(keyID: keyID, time: time, signature: signature).bytes)
     }
 
     /// Whether this cosignature was made by `vkey` over `checkpointText`.

@@ -60,7 +60,7 @@ public enum UpstreamState: String, Sendable, CaseIterable {
 
     /// How old a cosignature may be before its head is stale: twice the poll interval (a head
     /// re-cosigned on every poll is never older than one interval plus jitter and backoff).
-    public static func staleAfter(pollInterval: Int64) -> Int64 { pollInterval.saturatingMultiply64(2) }
+    public static func staleAfter(pollInterval: Int64) -> Int64 { pollInterval.saturatingMultiply(2) }
 }
 
 /// SPEC: witness-protocol §7 — `"status": "fresh | stale | split-view | frozen"`.

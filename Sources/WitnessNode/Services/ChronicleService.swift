@@ -177,7 +177,7 @@ public struct ChronicleService: Sendable {
     /// whole `request-time` window (issue 9 row 10), persistently.
     private func refuseReplay(_ signature: String, now: Timestamp) async throws {
         do {
-            try await database.rememberAdminRequest(signature: signature, at: now, keepFor: config.requestTimeout.map { $0.saturatingMultiply64(2) })
+            try await database.rememberAdminRequest(signature: signature, at: now, keepFor: config.requestTimeout.map { $0.saturatingMultiply(2) })
         } catch StoreError.duplicateSignature {
             throw ChronicleRefusal.replay("This exact admin request was already accepted; replayed requests are refused.")
         }
