@@ -107,8 +107,8 @@ struct ChronicleResponder: HTTPResponder {
     /// Whether a publish's headers name exactly one known client and carry a signature: the
     /// checks stock Chronicle makes before it reads the body (chronicle-protocol §5.3).
     private func mayAuthenticate(_ request: ChronicleAPI.Request) async -> Bool {
-        let ids = request.headers.filter { $0.name.lowercased() == Sapient.clientHeader.lowercased() }.map(\.value)
-        let signed = request.headers.contains { $0.name.lowercased() == Sapient.signatureHeader.lowercased() }
+        let ids = request.values(of: Sapient.clientHeader)
+        let signed = !request.values(of: Sapient.signatureHeader).isEmpty
         guard ids.count == 1, signed, let client = try? api.database.client(publicid: ids[0]) else { return false }
         return client.key != nil
     }

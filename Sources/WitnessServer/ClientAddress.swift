@@ -15,9 +15,9 @@ struct ClientAddress: Sendable {
     func of(remote: SocketAddress?, headers: HTTPFields) -> String {
         let connected = remote?.ipAddress ?? "unknown"
         guard trustedProxies.contains(connected) else { return connected }
+        // Addresses hold no white space: dropping it is the trim `a, b` needs.
         let hops = headers[values: .xForwardedFor].flatMap { $0.split(separator: ",") }
-            .map { $0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed() }
-            .map { String($0) }
+            .map { String($0.filter { $0 != " " && $0 != "\t" }) }
         for hop in hops.reversed() where !hop.isEmpty {
             if !trustedProxies.contains(hop) { return Untrusted.excerpt(hop, limit: 64) }
         }

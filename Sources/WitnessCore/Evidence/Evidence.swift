@@ -124,10 +124,7 @@ public struct Evidence: Sendable, Hashable {
     /// SPEC: witness-protocol §6.1 — "the reporter signature does not change which upstream
     /// material an id names": the id covers every other member, so one report has one id whether
     /// it arrives signed, re-signed or (from a v1 node) unsigned.
-    public var id: String {
-        reporterSignature == nil ? SHA256.hash(canonicalBytes).hexString
-            : SHA256.hash(PHPJSON.pretty(json(withReporterSignature: false))).hexString
-    }
+    public var id: String { SHA256.hash(PHPJSON.pretty(json(withReporterSignature: false))).hexString }
 
     /// Reads an evidence object strictly: the type, a known kind and every required member;
     /// unknown extra members are ignored.

@@ -72,7 +72,7 @@ extension Gossip {
                                                       claimedFrom: answer.from, trusted: [peer.vkey], now: clock.now().seconds)
                 .map { _ in peer }
             let checked: CheckedMessage
-            do { checked = try check(answer, sender: sender) } catch {
+            do { checked = try check(answer, sender: sender, peers: try database.peers()) } catch {
                 throw PeerError.malformed(url: url, reason: "\(error)")
             }
             try await apply(checked, from: sender)

@@ -128,11 +128,13 @@ public struct Gossip: Sendable {
             return Reply(kind: kind, body: reply, signature: signature.headerValue)
         }
         do {
-            let sender = try authenticatedSender(of: body, signatures: signatures, from: message.from, to: vkey.name, now: now)
+            // One read of the peer set serves authentication and the checks.
+            let peers = try database.peers()
+            let sender = authenticatedSender(of: body, signatures: signatures, from: message.from, to: vkey.name, peers: peers, now: now)
             guard await admit(sender) else {
                 return (signed(.throttled, Self.errorBody("too many gossip requests; retry later")), sender != nil)
             }
-            let checked = try check(message, sender: sender)
+            let checked = try check(message, sender: sender, peers: peers)
             try await apply(checked, from: sender)
             let sentIDs = Set(message.evidence.map(\.id))
             // Only an authenticated peer's word about what it holds changes what it is sent later.
@@ -149,11 +151,12 @@ public struct Gossip: Sendable {
         }
     }
 
-    /// The trusted peer that signed `body` for `receiver` (witness-protocol §5.1), or nil: a stranger.
+    /// The trusted peer among `peers` that signed `body` for `receiver` (witness-protocol §5.1),
+    /// or nil: a stranger.
     func authenticatedSender(of body: [UInt8], signatures: [String], from: VerifierKey, to receiver: String,
-                             now: Timestamp) throws -> PeerRecord? {
+                             peers: [PeerRecord], now: Timestamp) -> PeerRecord? {
         guard !signatures.isEmpty else { return nil }
-        let trusted = try database.peers().filter { $0.isTrusted && $0.vkey != vkey }
+        let trusted = peers.filter { $0.isTrusted && $0.vkey != vkey }
         guard let peer = GossipSignature.authenticate(headerValues: signatures, body: body, to: receiver, claimedFrom: from,
                                                       trusted: trusted.map(\.vkey), now: now.seconds) else { return nil }
         return trusted.first { $0.vkey == peer }
@@ -203,8 +206,7 @@ public struct Gossip: Sendable {
     /// reporter-attested evidence only from an authenticated trusted `sender`, when `reported_by` is
     /// a trusted peer and its `reporter_signature` verifies. Anything else is skipped, not refused:
     /// a v1 node's unsigned report is a stranger's word, not a malformed message.
-    func check(_ message: GossipMessage, sender: PeerRecord?) throws -> CheckedMessage {
-        let peers = try database.peers()
+    func check(_ message: GossipMessage, sender: PeerRecord?, peers: [PeerRecord]) throws -> CheckedMessage {
         let known = peers.map(\.vkey) + [vkey, message.from]
         let trusted = Set(peers.filter(\.isTrusted).map(\.vkey))
         let upstreams = Dictionary(try database.upstreams().map { ($0.origin, $0) }, uniquingKeysWith: { a, _ in a })
