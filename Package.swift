@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "WitnessCoreTests",
             dependencies: [
-                "WitnessCore", "WitnessNode", "WitnessTesting",
+                "WitnessCore", "WitnessClient", "WitnessNode", "WitnessTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

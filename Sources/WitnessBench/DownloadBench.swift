@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore
@@ -20,7 +21,7 @@ enum DownloadBench {
             let witness = try BenchNode("bench-download", in: temp)
             defer { witness.remove() }
             let sync = UpstreamSync(database: witness.database, key: witness.key, name: "bench.witness",
-                                    transport: HTTPUpstreamTransport(http: http), clock: SystemWallClock(), logger: BenchLog.quiet,
+                                    transport: HTTPTransport(http: http), clock: SystemWallClock(), logger: BenchLog.quiet,
                                     maxResponseBytes: 1 << 30, timeout: .seconds(600))
             guard case .added(let upstream) = try await witness.database.addUpstream(
                 origin: "bench.source/chronicle", url: url, publicKey: serverKey, replicate: false, at: SystemWallClock().now()) else {

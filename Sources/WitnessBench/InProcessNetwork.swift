@@ -1,12 +1,13 @@
 import Synchronization
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessServer
 
-/// A `PeerTransport` that delivers gossip and position requests to nodes in the same process,
+/// An `OutboundTransport` that delivers gossip and position requests to nodes in the same process,
 /// exactly as the HTTP face would answer them (status, body, the node's signature), without
 /// sockets: the gossip benchmark runs a hundred nodes with it. URLs are `inproc://<name>`.
-package final class InProcessNetwork: PeerTransport {
+package final class InProcessNetwork: OutboundTransport {
     private struct State {
         var nodes: [String: Gossip] = [:]
         var bytes = 0
@@ -33,7 +34,7 @@ package final class InProcessNetwork: PeerTransport {
         }
     }
 
-    private func node(_ url: String) throws(PeerError) -> (Gossip, path: String) {
+    private func node(_ url: String) throws(OutboundError) -> (Gossip, path: String) {
         guard url.hasPrefix("inproc://") else { throw .transport(url: url, reason: "not an in-process URL") }
         let rest = url.dropFirst("inproc://".count)
         let name = String(rest.prefix { $0 != "/" })
@@ -41,22 +42,26 @@ package final class InProcessNetwork: PeerTransport {
         return (gossip, String(rest.dropFirst(name.count)))
     }
 
-    package func post(_ url: String, body: [UInt8], headers: [(String, String)], maxBytes: Int,
-                      timeout: Duration) async throws(PeerError) -> PeerResponse {
+    package func send(_ request: OutboundRequest, maxBytes: Int, timeout: Duration) async throws(OutboundError) -> OutboundResponse {
+        request.method == "POST" ? try await post(request, maxBytes: maxBytes) : try get(request.url, maxBytes: maxBytes)
+    }
+
+    private func post(_ request: OutboundRequest, maxBytes: Int) async throws(OutboundError) -> OutboundResponse {
+        let (url, body) = (request.url, request.body)
         let (gossip, path) = try node(url)
         guard path == "/witness/v1/gossip" else { throw .refused(url: url, status: 404, message: "no such endpoint") }
-        let reply = await gossip.receive(body, signatures: headers.filter { $0.0 == GossipSignature.headerName }.map(\.1))
+        let reply = await gossip.receive(body, signatures: request.headers.filter { $0.name == GossipSignature.headerName }.map(\.value))
         let (status, answer) = (StatusMap.status(reply.kind), reply.body)
-        guard answer.count <= maxBytes else { throw .tooLarge(url: url, limit: maxBytes) }
+        guard answer.count <= maxBytes else { throw .responseTooLarge(url: url, limit: maxBytes) }
         state.withLock { s in
             s.bytes += body.count + answer.count
             s.exchanges += 1
         }
-        return PeerResponse(status: status, signatures: [Sapient.sign(answer, with: gossip.key)], body: answer,
+        return OutboundResponse(status: status, signatures: [Sapient.sign(answer, with: gossip.key)], body: answer,
                             gossipSignatures: reply.signature.map { [$0] } ?? [])
     }
 
-    package func get(_ url: String, maxBytes: Int, timeout: Duration) async throws(PeerError) -> PeerResponse {
+    private func get(_ url: String, maxBytes: Int) throws(OutboundError) -> OutboundResponse {
         let (gossip, path) = try node(url)
         let query = path.split(separator: "?", maxSplits: 1)
         let parts = query[0].split(separator: "/")
@@ -71,6 +76,6 @@ package final class InProcessNetwork: PeerTransport {
         guard case .success(let attestation) = answer else { throw .refused(url: url, status: 404, message: "not served") }
         let body = PHPJSON.pretty(attestation.json)
         state.withLock { $0.bytes += body.count }
-        return PeerResponse(status: 200, signatures: [Sapient.sign(body, with: gossip.key)], body: body)
+        return OutboundResponse(status: 200, signatures: [Sapient.sign(body, with: gossip.key)], body: body)
     }
 }

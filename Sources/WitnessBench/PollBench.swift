@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore
@@ -99,7 +100,7 @@ public enum PollBench {
     public static func child(database path: String, concurrency: Int) async throws {
         let database = try WitnessDatabase.open(path: path)
         let sync = UpstreamSync(database: database, key: Ed25519SecretKey.generate(), name: "bench.witness",
-                                transport: HTTPUpstreamTransport(), clock: SystemWallClock(), logger: BenchLog.quiet)
+                                transport: HTTPTransport(), clock: SystemWallClock(), logger: BenchLog.quiet)
         let poller = UpstreamPoller(sync: sync, interval: .seconds(900), concurrency: concurrency)
         var outcomes: [Int64: UpstreamSync.Outcome] = [:]
         let seconds = await Stopwatch.seconds { outcomes = await poller.pollEachOnce() }

@@ -21,7 +21,7 @@ public struct ChainDownload: Sendable {
     /// A failure with the entry it concerns.
     public enum Failure: Error, Sendable, CustomStringConvertible {
         /// A request failed or a response did not verify.
-        case response(ChronicleClientError)
+        case response(OutboundError)
         /// An entry broke a chain rule.
         case chain(ChainError)
 

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import ServiceLifecycle
 import WitnessClient
@@ -31,8 +30,8 @@ public struct NodeRuntime: Sendable {
     /// Assembles a node.
     public init(database: WitnessDatabase, key: Ed25519SecretKey, config: NodeConfig, clock: any WallClock = SystemWallClock(),
                 timer: any MonotonicClock = SystemMonotonicClock(), random: @escaping RandomSource = systemRandom,
-                transport: (any UpstreamTransport)? = nil, peerTransport: (any PeerTransport)? = nil,
-                http: HTTPClient = OutboundHTTP.client, logger: Logger) {
+                transport: any OutboundTransport = HTTPTransport(), peerTransport: (any OutboundTransport)? = nil,
+                logger: Logger) {
         self.timer = timer
         self.random = random
         let events = NodeEvents()
@@ -40,7 +39,7 @@ public struct NodeRuntime: Sendable {
         let metrics = NodeMetrics()
         self.metrics = metrics
         ledger = ChronicleService(database: database, key: key, config: config, clock: clock, logger: logger)
-        var sync = UpstreamSync(database: database, key: key, name: config.name, transport: transport ?? HTTPUpstreamTransport(http: http),
+        var sync = UpstreamSync(database: database, key: key, name: config.name, transport: transport,
                                 clock: clock, logger: logger, maxResponseBytes: config.upstreamMaxResponseBytes,
                                 timeout: .seconds(config.upstreamTimeout))
         sync.events = events
@@ -51,12 +50,12 @@ public struct NodeRuntime: Sendable {
         poller = UpstreamPoller(sync: sync, interval: .seconds(config.pollInterval), attestationInterval: config.attestationInterval,
                                 concurrency: config.pollConcurrency, timer: timer, random: random)
         crossSigner = CrossSigner(database: database, key: key, interval: .seconds(config.pollInterval), clock: clock,
-                                  timer: timer, logger: logger, http: http)
+                                  timer: timer, logger: logger, transport: transport)
         var settings = Gossip.Settings()
         settings.interval = .seconds(config.gossipInterval)
         settings.fanout = config.gossipFanout
         var gossip = Gossip(database: database, key: key, name: config.name, sync: sync,
-                            transport: peerTransport ?? HTTPPeerTransport(http: http), clock: clock, logger: logger,
+                            transport: peerTransport ?? transport, clock: clock, logger: logger,
                             events: events, settings: settings)
         gossip.metrics = metrics
         self.gossip = gossip

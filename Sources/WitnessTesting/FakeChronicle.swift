@@ -1,4 +1,5 @@
 import Synchronization
+import WitnessClient
 import WitnessCore
 import WitnessNode
 
@@ -164,7 +165,7 @@ package final class FakeChronicle: Sendable {
     // MARK: - Answering
 
     /// Answers a GET of `path` (relative to the API base: `/lasthash`, `/since/…`, `/export/2`, `/`).
-    package func respond(path: String) async -> UpstreamResponse {
+    package func respond(path: String) async -> OutboundResponse {
         let delay = state.withLock { s in
             s.requests.append(path)
             return s.hostility.delay
@@ -179,7 +180,7 @@ package final class FakeChronicle: Sendable {
         return UpstreamSigned(body: response.body, signature: response.signatures.first ?? "")
     }
 
-    private func render(_ rawPath: String, _ s: State) -> UpstreamResponse {
+    private func render(_ rawPath: String, _ s: State) -> OutboundResponse {
         let path = rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let name = s.hostility.historyByPath.filter { path.hasPrefix($0.key) }.max { $0.key.count < $1.key.count }?.value ?? s.served
         var entries = s.histories[name]?.entries ?? []
@@ -247,17 +248,17 @@ package final class FakeChronicle: Sendable {
         return members
     }
 
-    private func signed(_ json: JSONValue, _ s: State, status: Int = 200) -> UpstreamResponse {
+    private func signed(_ json: JSONValue, _ s: State, status: Int = 200) -> OutboundResponse {
         var body = PHPJSON.pretty(json)
         if let size = s.hostility.oversizeBytes, body.count < size {
             body += [UInt8](repeating: 0x20, count: size - body.count)
         }
         let key = s.hostility.wrongKey ? impostorKey : serverKey
-        return UpstreamResponse(status: status, signatures: [Sapient.sign(body, with: key)], body: body)
+        return OutboundResponse(status: status, signatures: [Sapient.sign(body, with: key)], body: body)
     }
 
-    private func notFound() -> UpstreamResponse {
-        UpstreamResponse(status: 404, signatures: [], body: Array(#"{"message":"Not found"}"#.utf8))
+    private func notFound() -> OutboundResponse {
+        OutboundResponse(status: 404, signatures: [], body: Array(#"{"message":"Not found"}"#.utf8))
     }
 
     /// PHP `urldecode`: `%XX` decoded, `+` is a space.

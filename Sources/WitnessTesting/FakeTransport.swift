@@ -1,13 +1,14 @@
 import Synchronization
 import WitnessCore
+import WitnessClient
 import WitnessNode
 
-/// An in-process `UpstreamTransport`: routes URLs to `FakeChronicle`s by base URL, records every
-/// URL requested, and keeps the transport contract (size limit, total timeout) the way
-/// `HTTPUpstreamTransport` does, so hostile fakes can be played without sockets.
-package final class FakeTransport: UpstreamTransport {
+/// An in-process `OutboundTransport` for GETs: routes URLs to `FakeChronicle`s by base URL,
+/// records every URL requested, and keeps the transport contract (size limit, total timeout) the
+/// way `HTTPTransport` does, so hostile fakes can be played without sockets.
+package final class FakeTransport: OutboundTransport {
     /// Decides, per requested URL, whether the transport fails instead of answering.
-    package typealias Fault = @Sendable (_ url: String) -> UpstreamError?
+    package typealias Fault = @Sendable (_ url: String) -> OutboundError?
 
     private struct State: Sendable {
         var routes: [(base: String, fake: FakeChronicle)] = []
@@ -33,7 +34,9 @@ package final class FakeTransport: UpstreamTransport {
     /// Installs (or, with nil, removes) a fault rule.
     package func failing(_ fault: Fault?) { state.withLock { $0.fault = fault } }
 
-    package func get(_ url: String, maxBytes: Int, timeout: Duration) async throws(UpstreamError) -> UpstreamResponse {
+    package func send(_ request: OutboundRequest, maxBytes: Int, timeout: Duration) async throws(OutboundError) -> OutboundResponse {
+        let url = request.url
+        guard request.method == "GET" else { throw .refused(url: url, status: 405, message: "a fake Chronicle answers GETs only") }
         let (fault, route) = state.withLock { s in
             s.requested.append(url)
             return (s.fault, s.routes.filter { url.hasPrefix($0.base) }.max { $0.base.count < $1.base.count })
@@ -42,7 +45,7 @@ package final class FakeTransport: UpstreamTransport {
         guard let route else { throw .transport(url: url, reason: "no fake serves this URL") }
         let fake = route.fake
         let path = String(url.dropFirst(route.base.count))
-        let outcome: Result<UpstreamResponse, UpstreamError> = await withTaskGroup(of: Result<UpstreamResponse, UpstreamError>?.self) { group in
+        let outcome: Result<OutboundResponse, OutboundError> = await withTaskGroup(of: Result<OutboundResponse, OutboundError>?.self) { group in
             group.addTask { .success(await fake.respond(path: path)) }
             group.addTask {
                 do { try await Task.sleep(for: timeout) } catch { return nil }

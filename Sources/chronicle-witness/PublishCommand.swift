@@ -62,7 +62,7 @@ struct VerifyChainCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let key = Ed25519PublicKey(base64url: publicKey) else { throw CLIFailure("--public-key is not a 32-byte base64url key") }
-        let client = try ChronicleClient(baseURL: url, serverKey: key, maxResponseBytes: maxResponseMib << 20, timeout: .minutes(10))
+        let client = try ChronicleClient(baseURL: url, serverKey: key, maxResponseBytes: maxResponseMib << 20, timeout: .seconds(600))
         let download = ChainDownload(client: client)
         do {
             let result = try await download.run { verified, total in

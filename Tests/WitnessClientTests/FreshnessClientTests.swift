@@ -88,7 +88,7 @@ struct FreshnessClientTests {
                 Issue.record("w3: \(check.answers[2].result)")
                 return
             }
-            guard case .failure(.timeout) = check.answers[3].result else { Issue.record("w4: \(check.answers[3].result)"); return }
+            guard case .failure(.outbound(.timeout)) = check.answers[3].result else { Issue.record("w4: \(check.answers[3].result)"); return }
             guard case .notCounted(.unreachable(let why)) = Net.status(check, 4) else { Issue.record("w4 standing"); return }
             #expect(why.contains("within 5s"))
             #expect(Net.status(check, 3) == .notCounted(.unreachable(refused.description)))
@@ -121,8 +121,8 @@ struct FreshnessClientTests {
         try await withCannedWitnesses(ws) { urls in
             let check = await Net.check(Net.policy(ws, urls))
             #expect(check.verdict.exitCode == 1)
-            #expect(check.answers[1].result == .failure(.badResponseSignature(url: check.answers[1].witness.url! + "/witness/v1/freshness/" + WitnessFreshnessClient.originHex(Net.origin))))
-            guard case .failure(.refused(_, 404, "origin not watched")) = check.answers[2].result else {
+            #expect(check.answers[1].result == .failure(.outbound(.badResponseSignature(url: check.answers[1].witness.url! + "/witness/v1/freshness/" + WitnessFreshnessClient.originHex(Net.origin)))))
+            guard case .failure(.outbound(.refused(_, 404, "origin not watched"))) = check.answers[2].result else {
                 Issue.record("w3: \(check.answers[2].result)")
                 return
             }

@@ -1,4 +1,5 @@
 import Testing
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessTesting

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessServer
@@ -141,7 +142,7 @@ struct CrashRecoveryTests {
         do {
             let witness = try WitnessHarness(database: try WitnessDatabase.open(path: path), transport: transport)
             try await witness.add(Self.origin, url: Self.base, key: fake.serverKey.publicKey)
-            #expect(try await witness.poll(Self.origin).error == .transport(url: Self.base + "/export/3", reason: "reset"))
+            #expect(try await witness.poll(Self.origin).error == .outbound(.transport(url: Self.base + "/export/3", reason: "reset")))
         }
         transport.failing(nil)
         let witness = try WitnessHarness(database: try WitnessDatabase.open(path: path), transport: transport)

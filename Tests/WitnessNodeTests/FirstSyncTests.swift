@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore
@@ -62,7 +63,7 @@ struct FirstSyncTests {
         transport.failing { url in url.hasSuffix("/export/3") ? .transport(url: url, reason: "connection reset") : nil }
 
         let broken = try await witness.poll(Self.origin)
-        #expect(broken == .failed(.transport(url: Self.base + "/export/3", reason: "connection reset")))
+        #expect(broken == .failed(.outbound(.transport(url: Self.base + "/export/3", reason: "connection reset"))))
         // Pages 1 and 2 were verified and committed; nothing was cosigned.
         try expectEveryPositionStored(witness, fake, count: 1000)
         var record = try witness.upstream(Self.origin)

@@ -1,4 +1,5 @@
 import Testing
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore
@@ -24,7 +25,7 @@ struct HostileUpstreamTests {
         let (fake, _, witness) = try await setUp(5)
         fake.misbehave { $0.wrongKey = true }
         let outcome = try await witness.poll(Self.origin)
-        #expect(outcome == .failed(.badResponseSignature(url: Self.base + "/lasthash")))
+        #expect(outcome == .failed(.outbound(.badResponseSignature(url: Self.base + "/lasthash"))))
         let record = try witness.upstream(Self.origin)
         #expect(record.size == 0)
         #expect(record.cosigned == nil)
@@ -40,7 +41,7 @@ struct HostileUpstreamTests {
         fake.append(3)
         fake.misbehave { $0.wrongKey = true }
         witness.clock.advance(seconds: 60)
-        #expect(try await witness.poll(Self.origin).error == .badResponseSignature(url: Self.base + "/lasthash"))
+        #expect(try await witness.poll(Self.origin).error == .outbound(.badResponseSignature(url: Self.base + "/lasthash")))
         let record = try witness.upstream(Self.origin)
         #expect(record.size == 5)
         #expect(record.cosigned == before, "a failed poll neither advances nor re-cosigns")
@@ -127,7 +128,7 @@ struct HostileUpstreamTests {
         fake.append(2)
         fake.misbehave { $0.total = total }
         witness.clock.advance(seconds: 60)
-        guard case .malformedResponse(let url, _)? = try await witness.poll(Self.origin).error else {
+        guard case .outbound(.malformedResponse(let url, _))? = try await witness.poll(Self.origin).error else {
             Issue.record("a lying total was not refused")
             return
         }

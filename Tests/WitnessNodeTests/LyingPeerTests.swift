@@ -5,6 +5,7 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 import Testing
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore

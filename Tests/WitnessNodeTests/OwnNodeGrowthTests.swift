@@ -52,7 +52,7 @@ struct OwnNodeGrowthTests {
         try await withLiveServers([ownNodeServer(service)]) { urls in
             let url = urls[0]
             let origin = url.originOfURL
-            let witness = try WitnessHarness(transport: HTTPUpstreamTransport())
+            let witness = try WitnessHarness(transport: HTTPTransport())
             try await witness.add(origin, url: url, key: upstreamKey.publicKey)
             try await publish(3, from: 1, to: url)
 
@@ -94,7 +94,7 @@ struct OwnNodeGrowthTests {
         try await withLiveServers([ownNodeServer(service)]) { urls in
             let url = urls[0]
             let origin = url.originOfURL
-            let witness = try WitnessHarness(transport: HTTPUpstreamTransport())
+            let witness = try WitnessHarness(transport: HTTPTransport())
             try await witness.add(origin, url: url, key: upstreamKey.publicKey)
             try await publish(2, from: 1, to: url)
             _ = try await witness.poll(origin)
@@ -125,7 +125,7 @@ struct OwnNodeGrowthTests {
         try await withLiveServers([ownNodeServer(service)]) { urls in
             let url = urls[0]
             let origin = url.originOfURL
-            let witness = try WitnessHarness(transport: HTTPUpstreamTransport())
+            let witness = try WitnessHarness(transport: HTTPTransport())
             try await witness.add(origin, url: url, key: upstreamKey.publicKey)
             // 6 entries: the last /export page is exactly full, so `next` points at an empty page.
             try await publish(6, from: 1, to: url)
@@ -151,7 +151,7 @@ struct OwnNodeGrowthTests {
         try await withLiveServers([ownNodeServer(service)]) { urls in
             let url = urls[0]
             let origin = url.originOfURL
-            let witness = try WitnessHarness(transport: HTTPUpstreamTransport())
+            let witness = try WitnessHarness(transport: HTTPTransport())
             try await witness.add(origin, url: url, key: upstreamKey.publicKey)
             let first = try await witness.poll(origin)
             #expect(first.checkpoint == Checkpoint.empty(origin: origin))

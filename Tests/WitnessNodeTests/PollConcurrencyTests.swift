@@ -1,12 +1,13 @@
 import Synchronization
 import Testing
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore
 import WitnessTesting
 
 /// Counts the GETs in flight through a transport, and the most ever in flight at once.
-final class InFlightCounter: UpstreamTransport {
+final class InFlightCounter: OutboundTransport {
     let inner: FakeTransport
     private let counts = Mutex((now: 0, most: 0, total: 0))
 
@@ -14,14 +15,14 @@ final class InFlightCounter: UpstreamTransport {
 
     var most: Int { counts.withLock { $0.most } }
 
-    func get(_ url: String, maxBytes: Int, timeout: Duration) async throws(UpstreamError) -> UpstreamResponse {
+    func send(_ request: OutboundRequest, maxBytes: Int, timeout: Duration) async throws(OutboundError) -> OutboundResponse {
         counts.withLock { c in
             c.now += 1
             c.total += 1
             c.most = max(c.most, c.now)
         }
         defer { counts.withLock { $0.now -= 1 } }
-        return try await inner.get(url, maxBytes: maxBytes, timeout: timeout)
+        return try await inner.send(request, maxBytes: maxBytes, timeout: timeout)
     }
 }
 

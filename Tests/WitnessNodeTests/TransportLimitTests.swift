@@ -1,11 +1,12 @@
 import Testing
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore
 import WitnessTesting
 
 /// The transport contract over real HTTP: a size limit and a total timeout, body included, so a
-/// hostile upstream can neither flood nor hold a poll (HTTPUpstreamTransport).
+/// hostile upstream can neither flood nor hold a poll (HTTPOutboundTransport).
 @Suite("Upstream size limit and timeout over HTTP")
 struct TransportLimitTests {
     @Test func refusesAnOversizedResponse() async throws {
@@ -13,10 +14,10 @@ struct TransportLimitTests {
         fake.append(3)
         fake.misbehave { $0.oversizeBytes = 20_000 }
         try await withLiveServers([fakeServer(fake)]) { urls in
-            let witness = try WitnessHarness(transport: HTTPUpstreamTransport(), maxResponseBytes: 4096)
+            let witness = try WitnessHarness(transport: HTTPTransport(), maxResponseBytes: 4096)
             let origin = urls[0].originOfURL
             try await witness.add(origin, url: urls[0], key: fake.serverKey.publicKey)
-            #expect(try await witness.poll(origin) == .failed(.responseTooLarge(url: urls[0] + "/lasthash", limit: 4096)))
+            #expect(try await witness.poll(origin) == .failed(.outbound(.responseTooLarge(url: urls[0] + "/lasthash", limit: 4096))))
             let record = try witness.upstream(origin)
             #expect(record.size == 0)
             #expect(record.cosigned == nil)
@@ -31,10 +32,10 @@ struct TransportLimitTests {
         fake.append(60)
         try await withLiveServers([fakeServer(fake)]) { urls in
             // /lasthash fits, the 60-entry /export does not.
-            let witness = try WitnessHarness(transport: HTTPUpstreamTransport(), maxResponseBytes: 8192)
+            let witness = try WitnessHarness(transport: HTTPTransport(), maxResponseBytes: 8192)
             let origin = urls[0].originOfURL
             try await witness.add(origin, url: urls[0], key: fake.serverKey.publicKey)
-            #expect(try await witness.poll(origin) == .failed(.responseTooLarge(url: urls[0] + "/export", limit: 8192)))
+            #expect(try await witness.poll(origin) == .failed(.outbound(.responseTooLarge(url: urls[0] + "/export", limit: 8192))))
             #expect(try witness.upstream(origin).size == 0)
         }
     }
@@ -45,10 +46,10 @@ struct TransportLimitTests {
         // Headers arrive at once, then 64 bytes every 300 ms: far longer than the 1 s budget.
         fake.misbehave { $0.trickle = (chunkBytes: 64, pause: .milliseconds(300)) }
         try await withLiveServers([fakeServer(fake)]) { urls in
-            let witness = try WitnessHarness(transport: HTTPUpstreamTransport(), timeout: .seconds(1))
+            let witness = try WitnessHarness(transport: HTTPTransport(), timeout: .seconds(1))
             let origin = urls[0].originOfURL
             try await witness.add(origin, url: urls[0], key: fake.serverKey.publicKey)
-            #expect(try await witness.poll(origin) == .failed(.timeout(url: urls[0] + "/lasthash", seconds: 1)))
+            #expect(try await witness.poll(origin) == .failed(.outbound(.timeout(url: urls[0] + "/lasthash", seconds: 1))))
             #expect(try witness.upstream(origin).cosigned == nil)
             fake.misbehave { $0.trickle = nil }
         }
@@ -59,11 +60,11 @@ struct TransportLimitTests {
         fake.append(4)
         fake.misbehave { $0.delay = .seconds(4) }
         try await withLiveServers([fakeServer(fake)]) { urls in
-            let witness = try WitnessHarness(transport: HTTPUpstreamTransport(), timeout: .seconds(1))
+            let witness = try WitnessHarness(transport: HTTPTransport(), timeout: .seconds(1))
             let origin = urls[0].originOfURL
             try await witness.add(origin, url: urls[0], key: fake.serverKey.publicKey)
             let outcome = try await witness.poll(origin)
-            #expect(outcome == .failed(.timeout(url: urls[0] + "/lasthash", seconds: 1)))
+            #expect(outcome == .failed(.outbound(.timeout(url: urls[0] + "/lasthash", seconds: 1))))
             #expect(try witness.upstream(origin).cosigned == nil)
             fake.misbehave { $0.delay = nil }
         }
@@ -74,7 +75,7 @@ struct TransportLimitTests {
         fake.append(2)
         try await withLiveServers([fakeServer(fake)]) { urls in
             // A prompt upstream must be reachable with a 900 ms budget.
-            let response = try await HTTPUpstreamTransport().get(urls[0] + "/lasthash", maxBytes: 1 << 20, timeout: .milliseconds(900))
+            let response = try await HTTPTransport().get(urls[0] + "/lasthash", maxBytes: 1 << 20, timeout: .milliseconds(900))
             #expect(response.status == 200)
         }
     }
@@ -121,7 +122,7 @@ struct UpstreamPollerTests {
         let fast = FakeChronicle(serverSeed: 0x30)
         fast.append(4)
         try await withLiveServers([fakeServer(slow), fakeServer(fast)]) { urls in
-            let witness = try WitnessHarness(transport: HTTPUpstreamTransport(), timeout: .seconds(60))
+            let witness = try WitnessHarness(transport: HTTPTransport(), timeout: .seconds(60))
             try await witness.add("slow", url: urls[0], key: slow.serverKey.publicKey)
             try await witness.add("fast", url: urls[1], key: fast.serverKey.publicKey)
             let poller = UpstreamPoller(sync: witness.sync, interval: .seconds(3600), tick: .milliseconds(20))

@@ -1,4 +1,5 @@
 import Testing
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore
@@ -69,7 +70,7 @@ struct UpstreamRegistryTests {
         let witness = try WitnessHarness(transport: FakeTransport([Self.base: fake]))
         let typo = FakeChronicle(serverSeed: 0x90).serverKey.publicKey
         try await witness.add(Self.origin, url: Self.base, key: typo)
-        #expect(try await witness.poll(Self.origin).error == .badResponseSignature(url: Self.base + "/lasthash"))
+        #expect(try await witness.poll(Self.origin).error == .outbound(.badResponseSignature(url: Self.base + "/lasthash")))
         let outcome = try await witness.database.addUpstream(origin: Self.origin, url: Self.base, publicKey: fake.serverKey.publicKey,
                                                              replicate: false, at: witness.clock.now())
         guard case .updated(let record) = outcome else {

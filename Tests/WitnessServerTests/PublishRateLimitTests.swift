@@ -35,7 +35,7 @@ struct PublishRateLimitTests {
             do {
                 _ = try await client.publish(Array("second".utf8), clientID: "writer0", key: writers[0])
                 Issue.record("the second publish within the budget window was accepted")
-            } catch let error as ChronicleClientError {
+            } catch let error as OutboundError {
                 // The refusal is signed by the node (the client verified it) and names the status.
                 guard case .refused(_, 429, let message) = error else { Issue.record("expected 429, got \(error)"); return }
                 #expect(message.contains("Too many requests"))

@@ -1,4 +1,5 @@
 import Logging
+import WitnessClient
 import WitnessCore
 import WitnessStore
 
@@ -47,7 +48,7 @@ extension Gossip {
     /// A failing, slow or lying peer costs at most one timeout and is backed off; its answer is
     /// checked whole like any request before anything is written.
     @discardableResult
-    public func exchange(with peer: PeerRecord) async -> Result<ExchangeReport, PeerError> {
+    public func exchange(with peer: PeerRecord) async -> Result<ExchangeReport, OutboundError> {
         let url = peer.url + "/witness/v1/gossip"
         let name = peer.vkey.description
         do {
@@ -56,15 +57,16 @@ extension Gossip {
             // SPEC: witness-protocol §5.1 — every request carries the sender's signature, bound to the receiver.
             let signature = GossipSignature.sign(body: body, to: peer.vkey.name, time: UInt64(max(0, clock.now().seconds)),
                                                  vkey: vkey, key: key)
-            let response = try await transport.post(url, body: body, headers: [(GossipSignature.headerName, signature.headerValue)],
+            let response = try await transport.post(url, body: body, headers: [("Content-Type", "application/json"),
+                                                                              (GossipSignature.headerName, signature.headerValue)],
                                                     maxBytes: GossipMessage.maxBodyBytes, timeout: settings.timeout)
             guard response.status == 200 else {
                 // The peer's own words are not shown: its status says enough (nothing fetched is echoed).
-                throw PeerError.refused(url: url, status: response.status, message: "gossip refused")
+                throw OutboundError.refused(url: url, status: response.status, message: "gossip refused")
             }
             let answer: GossipMessage
             do { answer = try GossipMessage(bytes: response.body) } catch {
-                throw PeerError.malformed(url: url, reason: error.description)
+                throw OutboundError.malformedResponse(url: url, reason: error.description)
             }
             // SPEC: witness-protocol §5.1 — the answer counts as the peer's only when signed by it for us;
             // otherwise (a v1 node, a man in the middle) it is a stranger's message.
@@ -73,7 +75,7 @@ extension Gossip {
                 .map { _ in peer }
             let checked: CheckedMessage
             do { checked = try check(answer, sender: sender, peers: try database.peers()) } catch {
-                throw PeerError.malformed(url: url, reason: "\(error)")
+                throw OutboundError.malformedResponse(url: url, reason: "\(error)")
             }
             try await apply(checked, from: sender)
             if sender != nil {
@@ -87,7 +89,7 @@ extension Gossip {
             return .success(ExchangeReport(heads: answer.heads.count, newEvidence: checked.evidence.count,
                                            bytesSent: body.count, bytesReceived: response.body.count))
         } catch {
-            let failure = error as? PeerError ?? .transport(url: url, reason: "\(error)")
+            let failure = error as? OutboundError ?? .transport(url: url, reason: "\(error)")
             let base = max(Int64(settings.interval.components.seconds), 1)
             await memory.failed(name, at: clock.now(), error: failure.description, base: base, cap: settings.maxBackoff)
             metrics?.gossip(direction: "out", outcome: "failed", bytes: 0)

@@ -1,4 +1,5 @@
 import Logging
+import WitnessClient
 import WitnessCore
 import WitnessStore
 
@@ -171,28 +172,12 @@ extension Gossip {
 
     // MARK: - Peers' signed positions
 
-    /// Asks `peer` for its verified root at `size` (docs/witness-api.md), checking the peer's
-    /// signature over the answer and, when present, the upstream's over the material.
-    func position(_ peer: PeerRecord, _ upstream: UpstreamRecord, size: Int, material: Bool) async throws -> PositionAttestation {
-        let hex = SHA256.hash(Array(upstream.origin.utf8)).hexString
-        let url = "\(peer.url)/witness/v1/position/\(hex)/\(size)" + (material ? "" : "?material=0")
-        let response = try await transport.get(url, maxBytes: sync.maxResponseBytes, timeout: settings.timeout)
-        guard response.status == 200 else {
-            throw PeerError.refused(url: url, status: response.status, message: "position not served")
-        }
-        guard Sapient.verify(response.body, headerValues: response.signatures, key: peer.vkey.publicKey) else {
-            throw PeerError.malformed(url: url, reason: "the answer is not signed by \(peer.vkey.name)")
-        }
-        let attestation: PositionAttestation
-        do { attestation = try PositionAttestation(json: try JSONParser.parse(response.body)) } catch {
-            throw PeerError.malformed(url: url, reason: "\(error)")
-        }
-        guard attestation.origin == upstream.origin, attestation.size == size else {
-            throw PeerError.malformed(url: url, reason: "the answer is about another origin or size")
-        }
-        if let signed = attestation.upstreamSigned, !signed.verifies(under: upstream.publicKey) {
-            throw PeerError.malformed(url: url, reason: "its upstream_signed does not verify under the upstream key")
-        }
-        return attestation
+    /// Asks `peer` for its verified root at `size` (docs/witness-api.md) through the client
+    /// library's one position fetch: the peer's signature over the answer and, with
+    /// `material`, the upstream's over the material are checked there.
+    func position(_ peer: PeerRecord, _ upstream: UpstreamRecord, size: Int, material: Bool) async throws(OutboundError) -> PositionAttestation {
+        let client = WitnessFreshnessClient(transport: transport, timeout: settings.timeout, maxResponseBytes: sync.maxResponseBytes)
+        return try await client.position(base: peer.url, vkey: peer.vkey, origin: upstream.origin, size: size,
+                                         upstreamKey: material ? upstream.publicKey : nil)
     }
 }

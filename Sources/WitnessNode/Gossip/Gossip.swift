@@ -1,4 +1,5 @@
 import Logging
+import WitnessClient
 import WitnessCore
 import WitnessStore
 
@@ -37,7 +38,7 @@ public struct Gossip: Sendable {
     /// The poll step: catch-ups and signed upstream fetches go through it.
     public let sync: UpstreamSync
     /// How peers are reached.
-    public let transport: any PeerTransport
+    public let transport: any OutboundTransport
     /// Time source.
     public let clock: any WallClock
     /// Logger.
@@ -55,7 +56,7 @@ public struct Gossip: Sendable {
 
     /// Assembles gossip for one node.
     public init(database: WitnessDatabase, key: Ed25519SecretKey, name: String, sync: UpstreamSync,
-                transport: any PeerTransport, clock: any WallClock, logger: Logger, events: NodeEvents,
+                transport: any OutboundTransport, clock: any WallClock, logger: Logger, events: NodeEvents,
                 settings: Settings = Settings()) {
         self.database = database
         self.key = key

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -31,19 +30,19 @@ public struct CrossSigner: Service, Sendable {
     /// Where rounds are spaced.
     let timer: any MonotonicClock
     let logger: Logger
-    let http: HTTPClient
+    let transport: any OutboundTransport
 
     /// Makes the service; `interval` is the time between rounds (Chronicle's cron suggests 15 minutes).
     public init(database: WitnessDatabase, key: Ed25519SecretKey, interval: Duration = .seconds(15 * 60),
                 clock: any WallClock, timer: any MonotonicClock = SystemMonotonicClock(), logger: Logger,
-                http: HTTPClient = OutboundHTTP.client) {
+                transport: any OutboundTransport = HTTPTransport()) {
         self.timer = timer
         self.database = database
         self.key = key
         self.interval = interval
         self.clock = clock
         self.logger = logger
-        self.http = http
+        self.transport = transport
     }
 
     /// Runs a round every `interval` until graceful shutdown.
@@ -89,7 +88,7 @@ public struct CrossSigner: Service, Sendable {
         do {
             // SPEC: chronicle-protocol §6.2 — the reply must verify under the stored target key
             // (ChronicleClient refuses anything else) and be a JSON `status: OK`.
-            let client = try ChronicleClient(baseURL: target.url, serverKey: target.publicKey, http: http,
+            let client = try ChronicleClient(baseURL: target.url, serverKey: target.publicKey, transport: transport,
                                              maxResponseBytes: 1 << 20, timeout: .seconds(30))
             let reply = try await client.publish(statement.body, clientID: target.clientID, key: key, contentType: "application/json")
             try await database.recordCrossSignPush(name: target.name, position: size, at: now, response: reply.json)

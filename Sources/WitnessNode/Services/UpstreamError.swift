@@ -1,19 +1,11 @@
+import WitnessClient
 import WitnessCore
 
 /// Why one poll of an upstream failed. Every case leaves the stored state as it was.
 public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The connection failed or broke off.
-    case transport(url: String, reason: String)
-    /// The exchange took longer than the per-upstream timeout.
-    case timeout(url: String, seconds: Int)
-    /// The body exceeded the per-upstream size limit.
-    case responseTooLarge(url: String, limit: Int)
-    /// No `Body-Signature-Ed25519` value verifies under the configured upstream key.
-    case badResponseSignature(url: String)
-    /// The body is not what a Chronicle serves.
-    case malformedResponse(url: String, reason: String)
-    /// The upstream answered with an error.
-    case refused(url: String, status: Int, message: String)
+    /// The exchange gave nothing usable: unreachable, slow, too large, refused, unsigned, or not
+    /// what a Chronicle serves.
+    case outbound(OutboundError)
     /// A served entry broke a chain rule (tampered or corrupt): nothing past it is trusted.
     case chain(origin: String, ChainError)
     /// The upstream's `/lasthash` names a head that the served chain does not contain.
@@ -27,13 +19,8 @@ public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .transport(let u, let r): return "\(u): \(r)"
-        case .timeout(let u, let s): return "\(u): no complete answer within \(s) s; will retry with backoff"
-        case .responseTooLarge(let u, let l): return "\(u): response larger than \(l) bytes; refused"
-        case .badResponseSignature(let u):
-            return "\(u): the response's Body-Signature-Ed25519 does not verify under the configured upstream key; check the key or the URL"
-        case .malformedResponse(let u, let r): return "\(u): malformed response: \(r)"
-        case .refused(let u, let s, let m): return "\(u): HTTP \(s): \(m)"
+        case .outbound(.timeout(let u, let s)): return "\(u): no complete answer within \(s)s; will retry with backoff"
+        case .outbound(let e): return e.description
         case .chain(let origin, let e): return "\(origin): \(e); the upstream served a rewritten or corrupted chain; nothing past it was cosigned"
         case .headNotOnChain(let origin, let h):
             return "\(origin): /lasthash names \(h), which the served chain does not contain; nothing was cosigned"

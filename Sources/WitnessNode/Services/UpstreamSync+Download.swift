@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WitnessClient
 import WitnessCore
 import WitnessStore
 
@@ -18,7 +19,7 @@ extension UpstreamSync {
         var lastPage: SignedFetch?
         var stored = start.storedBytes
         while let current = path {
-            do { try walk.enter(current) } catch { throw UpstreamError.malformedResponse(url: start.url + current, reason: error.description) }
+            do { try walk.enter(current) } catch { throw UpstreamError.outbound(.malformedResponse(url: start.url + current, reason: error.description)) }
             if let reason = spending.exhausted(now: clock.now()) {
                 throw UpstreamError.budgetExhausted(origin: start.origin, size: size, reason: reason)
             }
@@ -30,7 +31,7 @@ extension UpstreamSync {
             }
             try page.requireOK()
             guard let rows = page.json["results"]?.arrayValue else {
-                throw UpstreamError.malformedResponse(url: page.url, reason: "no \"results\" list")
+                throw UpstreamError.outbound(.malformedResponse(url: page.url, reason: "no \"results\" list"))
             }
             // `chain` is shared with the verifier and advances with it, page after page.
             let pageStart = chain.tip
@@ -51,8 +52,8 @@ extension UpstreamSync {
             }
             // SPEC: issue 9 — a body larger than its entries can take is padding, refused before anything is stored.
             if let excess = ResponseAllowance.padding(bodyBytes: page.signedBody.body.count, entries: entries) {
-                throw UpstreamError.malformedResponse(url: page.url, reason: "the page is \(excess) bytes larger than its \(entries.count) "
-                    + "entries can take (padding); refused")
+                throw UpstreamError.outbound(.malformedResponse(url: page.url, reason: "the page is \(excess) bytes larger than its \(entries.count) "
+                    + "entries can take (padding); refused"))
             }
             // The signatures need no chain state: check them on every core, then the chain in order.
             let signed = await Self.signaturesValid(entries)
@@ -88,7 +89,7 @@ extension UpstreamSync {
             let target = try Self.syncTarget(total: page.json["total"], after: current.hasPrefix("/since/") ? start.size : 0, url: page.url)
             // SPEC: chronicle-protocol §4.13 — follow `next` while the server paginates.
             do { path = try Pagination.next(after: page.json, rows: rows.count) } catch {
-                throw UpstreamError.malformedResponse(url: page.url, reason: error.description)
+                throw UpstreamError.outbound(.malformedResponse(url: page.url, reason: error.description))
             }
             // Progress is recorded only while more pages follow: a sync that ends with this page is
             // cosigned in this poll, which clears the target again (and each write is an fsync).
@@ -138,9 +139,9 @@ extension UpstreamSync {
     /// A `total` that is not an integer is ignored, as before: it only feeds the status page.
     static func syncTarget(total value: JSONValue?, after size: Int, url: String) throws(UpstreamError) -> Int? {
         guard let total = value?.intValue else { return nil }
-        guard total >= 0 else { throw .malformedResponse(url: url, reason: "\"total\" \(total) is negative") }
+        guard total >= 0 else { throw .outbound(.malformedResponse(url: url, reason: "\"total\" \(total) is negative")) }
         let (target, overflow) = size.addingReportingOverflow(total)
-        guard !overflow else { throw .malformedResponse(url: url, reason: "\"total\" \(total) is impossibly large") }
+        guard !overflow else { throw .outbound(.malformedResponse(url: url, reason: "\"total\" \(total) is impossibly large")) }
         return target
     }
 }

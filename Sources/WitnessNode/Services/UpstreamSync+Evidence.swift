@@ -1,4 +1,5 @@
 import Logging
+import WitnessClient
 import WitnessCore
 import WitnessStore
 
@@ -17,7 +18,7 @@ extension UpstreamSync {
     func proveRollback(_ record: UpstreamRecord, noRecord denial: SignedFetch, logger: Logger) async throws -> Never {
         let ours = try database.upstreamCurrhashes(upstream: record.id)
         guard let ourHead = ours.last else {
-            throw UpstreamError.malformedResponse(url: record.url, reason: "a rollback check ran without a verified head")
+            throw UpstreamError.outbound(.malformedResponse(url: record.url, reason: "a rollback check ran without a verified head"))
         }
         var theirCount = 0
         var pages: [SignedFetch] = []
@@ -67,7 +68,7 @@ extension UpstreamSync {
                 "The upstream served entry \(ours.count) (\(Base64URL.encode(ourHead))) and later answered \(noRecord.path) with \"\(UpstreamBody.noRecordFoundMessage)\"."))
         }
         guard let proven = candidates.first(where: { if case .proven = EvidenceVerifier.verify($0) { true } else { false } }) else {
-            throw UpstreamError.malformedResponse(url: record.url, reason: "the upstream no longer serves the verified head \(Base64URL.encode(ourHead)), but its signed bodies do not prove a rollback yet; retrying")
+            throw UpstreamError.outbound(.malformedResponse(url: record.url, reason: "the upstream no longer serves the verified head \(Base64URL.encode(ourHead)), but its signed bodies do not prove a rollback yet; retrying"))
         }
         try await store(proven, record, split: true, logger: logger)
         throw UpstreamError.misbehaviour(origin: record.origin, kind: EvidenceKind.rollback.rawValue, evidence: proven.id)
@@ -139,7 +140,7 @@ extension UpstreamSync {
                         split: Bool, logger: Logger) async throws -> Never {
         let evidence = makeEvidence(kind, record, items.compactMap { $0 }, explanation)
         guard case .proven = EvidenceVerifier.verify(evidence) else {
-            throw UpstreamError.malformedResponse(url: record.url, reason: "the upstream contradicts what it served before (\(kind.rawValue)), but the signed bodies do not prove it yet; retrying")
+            throw UpstreamError.outbound(.malformedResponse(url: record.url, reason: "the upstream contradicts what it served before (\(kind.rawValue)), but the signed bodies do not prove it yet; retrying"))
         }
         try await store(evidence, record, split: split, logger: logger)
         throw UpstreamError.misbehaviour(origin: record.origin, kind: kind.rawValue, evidence: evidence.id)

@@ -1,4 +1,5 @@
 import Logging
+import WitnessClient
 import WitnessCore
 import WitnessStore
 
@@ -15,7 +16,7 @@ public struct UpstreamSync: Sendable {
     /// The witness name.
     public let name: String
     /// How upstreams are reached.
-    public let transport: any UpstreamTransport
+    public let transport: any OutboundTransport
     /// Time source.
     public let clock: any WallClock
     /// Logger.
@@ -38,7 +39,7 @@ public struct UpstreamSync: Sendable {
     let locks = KeyedLock<Int64>()
 
     /// Makes the sync step.
-    public init(database: WitnessDatabase, key: Ed25519SecretKey, name: String, transport: any UpstreamTransport,
+    public init(database: WitnessDatabase, key: Ed25519SecretKey, name: String, transport: any OutboundTransport,
                 clock: any WallClock, logger: Logger, maxResponseBytes: Int = 64 << 20, timeout: Duration = .seconds(60)) {
         self.database = database
         self.key = key
@@ -130,7 +131,7 @@ public struct UpstreamSync: Sendable {
         spending.charge(last.signedBody.body.count)
         try last.requireOK()
         guard let rows = last.json["results"]?.arrayValue, rows.count <= 1 else {
-            throw UpstreamError.malformedResponse(url: last.url, reason: "\"results\" is not a list of at most one record")
+            throw UpstreamError.outbound(.malformedResponse(url: last.url, reason: "\"results\" is not a list of at most one record"))
         }
         var head: ChronicleEntry?
         if let row = rows.first {
@@ -209,7 +210,7 @@ struct SignedFetch: Sendable {
         guard status == 200, json["status"]?.stringValue == "OK" else {
             let what = (300..<400).contains(status) ? "a redirect, which is never followed"
                 : isNoRecordFound ? "Chronicle's signed \"No record found\"" : "a signed error or a status that is not OK"
-            throw .refused(url: url, status: status, message: what)
+            throw .outbound(.refused(url: url, status: status, message: what))
         }
     }
 
@@ -225,20 +226,14 @@ extension UpstreamSync {
         var base = upstream.url
         while base.hasSuffix("/") { base.removeLast() }
         let url = base + path
-        let raw = try await transport.get(url, maxBytes: maxResponseBytes, timeout: timeout)
+        let raw: OutboundResponse, signature: String
         // SPEC: witness-protocol §2 — the upstream's Body-Signature-Ed25519 on every response used.
-        guard let signature = raw.signatures.first(where: { Sapient.verify(raw.body, headerValues: [$0], key: upstream.publicKey) }) else {
-            if (300..<400).contains(raw.status) {
-                throw .refused(url: url, status: raw.status, message: "a redirect, which is never followed")
-            }
-            if raw.status >= 500 || (raw.status >= 400 && raw.signatures.isEmpty) {
-                throw .refused(url: url, status: raw.status, message: "unsigned error response")
-            }
-            throw .badResponseSignature(url: url)
+        do { (raw, signature) = try await transport.signedGET(url, key: upstream.publicKey, maxBytes: maxResponseBytes, timeout: timeout) } catch {
+            throw .outbound(error)
         }
         let json: JSONValue
         do { json = try JSONParser.parse(raw.body) } catch {
-            throw .malformedResponse(url: url, reason: error.description)
+            throw .outbound(.malformedResponse(url: url, reason: error.description))
         }
         return SignedFetch(url: url, path: path, status: raw.status,
                            signedBody: UpstreamSignedBody(body: raw.body, signature: signature, fetched: clock.now()), json: json)

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessServer

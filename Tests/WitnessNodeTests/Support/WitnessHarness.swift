@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import Testing
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore
@@ -17,7 +18,7 @@ struct WitnessHarness {
     var sync: UpstreamSync
 
     /// A witness with a deterministic key (seed 0x40…), starting at 2026-01-01T00:00:00Z.
-    init(database: WitnessDatabase? = nil, transport: any UpstreamTransport,
+    init(database: WitnessDatabase? = nil, transport: any OutboundTransport,
          clock: ManualWallClock = ManualWallClock(Timestamp(seconds: 1_767_225_600)),
          maxResponseBytes: Int = 64 << 20, timeout: Duration = .seconds(30)) throws {
         self.database = try database ?? WitnessDatabase.inMemory()
