@@ -39,9 +39,10 @@ package enum GossipSimulation {
         var vkeys: [VerifierKey] = []
         for index in 0..<nodes {
             var config = NodeConfig(name: "w\(index).sim")
+            config.peersDir = nil // in-process: peers are never read from the working directory
             config.gossipFanout = fanout
             let key = Ed25519SecretKey(seed: (0..<32).map { UInt8(truncatingIfNeeded: index &* 7 &+ Int($0)) })
-            let runtime = NodeRuntime(database: try WitnessDatabase.inMemory(), key: key, config: config, clock: clock,
+            let runtime = try await NodeRuntime.start(database: try WitnessDatabase.inMemory(), key: key, config: config, clock: clock,
                                       transport: upstreams, peerTransport: network, logger: quiet)
             network.register(config.name, runtime.gossip)
             runtimes.append(runtime)

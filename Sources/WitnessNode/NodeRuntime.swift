@@ -6,7 +6,8 @@ import WitnessStore
 
 /// Everything one node runs, assembled from its world (database, key, config, clock, transports).
 ///
-/// `serve` and multi-node tests build nodes the same way, so what tests exercise is what runs.
+/// Every node starts through `start` (`NodeRuntime+Start.swift`): `serve`, the benchmark and
+/// every in-process test, so what tests exercise is what runs.
 public struct NodeRuntime: Sendable {
     /// The ledger write side.
     public let ledger: ChronicleService
@@ -26,9 +27,13 @@ public struct NodeRuntime: Sendable {
     public let random: RandomSource
     /// The node's Prometheus metrics.
     public let metrics: NodeMetrics
+    /// Why cosigning is refused since start (the state epoch did not match), or nil.
+    public internal(set) var cosigningRefusal: String?
+    /// Keeps the state-epoch file up (nodes with a data directory).
+    var epochRecorder: StateEpochRecorder?
 
-    /// Assembles a node.
-    public init(database: WitnessDatabase, key: Ed25519SecretKey, config: NodeConfig, clock: any WallClock = SystemWallClock(),
+    /// Assembles a node's services; `start` is the way in.
+    init(database: WitnessDatabase, key: Ed25519SecretKey, config: NodeConfig, clock: any WallClock = SystemWallClock(),
                 timer: any MonotonicClock = SystemMonotonicClock(), random: @escaping RandomSource = systemRandom,
                 transport: any OutboundTransport = HTTPTransport(), peerTransport: (any OutboundTransport)? = nil,
                 logger: Logger) {
@@ -62,5 +67,7 @@ public struct NodeRuntime: Sendable {
     }
 
     /// The background services to run beside the HTTP server.
-    public var services: [any Service] { [poller, crossSigner, GossipService(gossip: gossip, timer: timer, random: random)] }
+    public var services: [any Service] {
+        [poller, crossSigner, GossipService(gossip: gossip, timer: timer, random: random)] + (epochRecorder.map { [$0] } ?? [])
+    }
 }

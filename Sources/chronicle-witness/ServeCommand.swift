@@ -47,22 +47,13 @@ struct ServeCommand: AsyncParsableCommand {
         if let gossipInterval { try config.apply(key: "gossip-interval", value: .string(gossipInterval), source: "--gossip-interval") }
         let database = try dir.openDatabase()
         let logger = Logger(label: "chronicle-witness")
-        if let refusal = try await StateEpoch.reconcile(dir, database: database, key: key) {
+        let node = try await NodeRuntime.start(database: database, key: key, config: config, directory: dir, logger: logger)
+        if let refusal = node.cosigningRefusal {
             // The node still serves its ledger and gossips; it only stops cosigning.
-            logger.critical("cosigning refused: \(refusal)")
             FileHandle.standardError.write(Data("warning: cosigning refused: \(refusal)\n".utf8))
         }
-        if let peersDir = config.peersDir {
-            let own = VerifierKey(name: config.name, publicKey: key.publicKey)
-            if let count = try await PeerDirectory.sync(peersDir, into: database, own: own, at: SystemWallClock().now()) {
-                logger.info("loaded \(count) peer(s) from \(peersDir)")
-            }
-        }
-        let node = NodeRuntime(database: database, key: key, config: config, logger: logger)
-        let recorder = StateEpochRecorder(dir: dir, database: database, logger: logger)
         let host = config.host
-        let app = buildApplication(node: node, host: host, port: config.port, additionalServices: [recorder],
-                                   logger: logger) { channel in
+        let app = buildApplication(node: node, host: host, port: config.port, logger: logger) { channel in
             let port = channel.localAddress?.port ?? 0
             // One line on stdout that scripts and tests wait for.
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)/chronicle\n".utf8))

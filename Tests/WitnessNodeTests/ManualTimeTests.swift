@@ -20,8 +20,9 @@ struct ManualTimeTests {
         fake.append(3)
         let timer = ManualMonotonicClock()
         var config = NodeConfig(name: "timed.test")
+        config.peersDir = nil // in-process: peers are never read from the working directory
         config.pollInterval = 900
-        let node = NodeRuntime(database: try WitnessDatabase.inMemory(), key: Ed25519SecretKey(seed: [UInt8](repeating: 0x71, count: 32)),
+        let node = try await NodeRuntime.start(database: try WitnessDatabase.inMemory(), key: Ed25519SecretKey(seed: [UInt8](repeating: 0x71, count: 32)),
                                config: config, clock: ManualWallClock(Timestamp(seconds: 1_767_225_600)), timer: timer, random: { 0.5 },
                                transport: FakeTransport([Self.base: fake]), logger: Self.quiet)
         _ = try await node.sync.database.addUpstream(origin: Self.origin, url: Self.base, publicKey: fake.serverKey.publicKey,
@@ -53,9 +54,10 @@ struct ManualTimeTests {
         var nodes: [NodeRuntime] = []
         for index in 0..<2 {
             var config = NodeConfig(name: "t\(index).test")
+            config.peersDir = nil // in-process: peers are never read from the working directory
             config.gossipInterval = 60
             let key = Ed25519SecretKey(seed: [UInt8](repeating: UInt8(0x72 + index), count: 32))
-            let node = NodeRuntime(database: try WitnessDatabase.inMemory(), key: key, config: config, timer: timer, random: { 0.5 },
+            let node = try await NodeRuntime.start(database: try WitnessDatabase.inMemory(), key: key, config: config, timer: timer, random: { 0.5 },
                                    transport: FakeTransport([Self.base: fake]), peerTransport: network, logger: Self.quiet)
             network.register(config.name, node.gossip)
             nodes.append(node)

@@ -62,9 +62,10 @@ struct PHPUpstreamTests {
         let database = try WitnessDatabase.inMemory()
         let witnessKey = Ed25519SecretKey(seed: [UInt8](repeating: 7, count: 32))
         var config = NodeConfig(name: "witness.test")
+        config.peersDir = nil // in-process: peers are never read from the working directory
         config.pollInterval = 2
         let clock = ManualWallClock(Timestamp.parse("2026-11-25T12:00:00Z")!)
-        let node = NodeRuntime(database: database, key: witnessKey, config: config, clock: clock, logger: Logger(label: "witness"))
+        let node = try await NodeRuntime.start(database: database, key: witnessKey, config: config, clock: clock, logger: Logger(label: "witness"))
         let keyA = try Fixtures.serverPublicKey("a")
 
         try await withLiveServer(app, box: box) { url in

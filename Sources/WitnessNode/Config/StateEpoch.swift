@@ -77,8 +77,14 @@ public enum StateEpoch {
     /// also stored in the database, so cosigning stays refused until `rotate-key`).
     @discardableResult
     public static func reconcile(_ dir: DataDirectory, database: WitnessDatabase, key: Ed25519SecretKey) async throws -> String? {
+        try await reconcile(dir as DataDirectory?, database: database, key: key)
+    }
+
+    /// As above; without a directory (an in-memory node: tests, the benchmark) there is no file
+    /// to compare with, and the database only gets its epoch when it has none.
+    static func reconcile(_ dir: DataDirectory?, database: WitnessDatabase, key: Ed25519SecretKey) async throws -> String? {
         let ours = key.publicKey.base64url
-        let file = try read(dir)
+        let file = try dir.flatMap(read)
         guard let state = try database.nodeState() else {
             if let file, file.cosignCount > 0 {
                 let reason = "the database has no state epoch, but this key has committed \(file.cosignCount) cosignatures "
@@ -88,14 +94,14 @@ public enum StateEpoch {
             }
             let epoch = file?.epoch ?? newEpoch()
             try await database.createNodeState(epoch: epoch, publicKey: key.publicKey)
-            try write(Record(publicKey: ours, epoch: epoch, cosignCount: 0), to: dir)
+            if let dir { try write(Record(publicKey: ours, epoch: epoch, cosignCount: 0), to: dir) }
             return nil
         }
         var reason = state.refusal
         if reason == nil {
             if state.publicKey != key.publicKey {
                 reason = "the database's state belongs to key \(state.publicKey.base64url), not to this node's key \(ours)"
-            } else if let file {
+            } else if let dir, let file {
                 if file.publicKey != ours {
                     reason = "\(dir.epochPath) belongs to key \(file.publicKey), not to this node's key \(ours)"
                 } else if file.epoch != state.epoch {
@@ -104,7 +110,7 @@ public enum StateEpoch {
                     reason = "the database knows \(state.cosignCount) cosignatures, but this key has committed \(file.cosignCount): "
                         + "the database was restored from an older backup"
                 }
-            } else if state.cosignCount > 0 {
+            } else if let dir, state.cosignCount > 0 {
                 reason = "\(dir.epochPath) is missing while the database has committed \(state.cosignCount) cosignatures"
             }
         }
@@ -112,7 +118,7 @@ public enum StateEpoch {
             try await database.refuseCosigning(reason)
             return reason
         }
-        if file == nil || file!.cosignCount < state.cosignCount {
+        if let dir, file == nil || file!.cosignCount < state.cosignCount {
             try write(Record(publicKey: ours, epoch: state.epoch, cosignCount: state.cosignCount), to: dir)
         }
         return nil

@@ -44,13 +44,14 @@ struct TestNetwork: Sendable {
             let key = Ed25519SecretKey(seed: (0..<32).map { UInt8(0x60 + index) &+ $0 })
             let database = try WitnessDatabase.inMemory()
             var config = NodeConfig(name: name)
+            config.peersDir = nil // in-process: peers are never read from the working directory
             config.pollInterval = pollInterval
             config.gossipInterval = gossipInterval
             config.upstreamTimeout = 5
             // Every node shares 127.0.0.1: a per-address limit would count the whole network as one peer.
             config.gossipRateLimit = gossipRateLimit
             configure(&config)
-            let node = NodeRuntime(database: database, key: key, config: config, logger: quiet)
+            let node = try await NodeRuntime.start(database: database, key: key, config: config, logger: quiet)
             let box = PortBox()
             let onRunning: @Sendable (any Channel) async -> Void = { channel in await box.set(channel.localAddress?.port ?? 0) }
             let app: any ApplicationProtocol = services
