@@ -37,9 +37,9 @@ public struct ChainDownload: Sendable {
     ///
     /// - Parameter progress: called after each page with (entries verified, total if known).
     public func run(progress: @Sendable (Int, Int?) -> Void = { _, _ in }) async throws(Failure) -> Result {
-        let verifier = ChainVerifier()
+        var tip = Blakechain().tip
         var path: String? = "/export"
-        var last: ChronicleEntry?
+        var last: VerifiedEntry?
         var walk = Pagination.Walk()
         while let current = path {
             do { try walk.enter(current) } catch {
@@ -50,24 +50,19 @@ public struct ChainDownload: Sendable {
             guard let rows = response.json["results"]?.arrayValue else {
                 throw .response(.malformedResponse(url: client.baseURL + current, reason: "no \"results\" list"))
             }
-            for row in rows {
-                do {
-                    let entry = try ChronicleEntry(json: row)
-                    try verifier.verify(entry)
-                    last = entry
-                } catch {
-                    if case .malformedRecord(let reason) = error {
-                        throw .chain(.malformedRecord(reason: "entry \(verifier.size + 1): \(reason)"))
-                    }
-                    throw .chain(error)
-                }
+            // The tip is always one this loop built, so a verdict always comes back.
+            guard let verdict = PageVerdict.judge(PageVerdict.parse(rows, after: tip.size), after: tip) else {
+                preconditionFailure("a chain state built from genesis is always usable")
             }
-            progress(verifier.size, response.json["total"]?.intValue)
+            if let failure = verdict.failure { throw .chain(failure) }
+            tip = verdict.tip
+            last = verdict.verified.last ?? last
+            progress(tip.size, response.json["total"]?.intValue)
             // SPEC: chronicle-protocol §4.13 — `next` is relative to the API base; an empty page ends it.
             do { path = try Pagination.next(after: response.json, rows: rows.count) } catch {
                 throw .response(.malformedResponse(url: client.baseURL + current, reason: error.description))
             }
         }
-        return Result(size: verifier.size, currhash: last?.currhash, summaryhash: last?.summaryhash)
+        return Result(size: tip.size, currhash: last?.entry.currhash, summaryhash: last?.entry.summaryhash)
     }
 }

@@ -11,7 +11,7 @@ extension UpstreamSync {
     /// Returns the last page fetched (its body names the new head). Stops cleanly, everything
     /// verified so far committed, when the poll's budget is spent or the upstream's quota is reached.
     func download(_ start: UpstreamRecord, spending: inout PollSpending, logger: Logger) async throws -> SignedFetch? {
-        guard let chain = Blakechain(tip: start.tip) else { throw StoreError.corruptTip(size: start.size) }
+        var tip = start.tip
         var size = start.size
         // SPEC: chronicle-protocol §6.3 — `/export` from genesis, else `/since/<urlencoded hash>`.
         var path: String? = size == 0 ? "/export" : "/since/" + Self.pathEncode(Base64URL.encode(start.tip.currhash))
@@ -33,57 +33,31 @@ extension UpstreamSync {
             guard let rows = page.json["results"]?.arrayValue else {
                 throw UpstreamError.outbound(.malformedResponse(url: page.url, reason: "no \"results\" list"))
             }
-            // `chain` is shared with the verifier and advances with it, page after page.
-            let pageStart = chain.tip
-            let verifier = ChainVerifier(continuing: chain)
-            var verified: [VerifiedEntry] = []
-            var failure: ChainError?
-            var entries: [ChronicleEntry] = []
-            entries.reserveCapacity(rows.count)
-            for row in rows {
-                do { entries.append(try ChronicleEntry(json: row)) } catch {
-                    if case .malformedRecord(let reason) = error {
-                        failure = .malformedRecord(reason: "entry \(size + entries.count + 1): \(reason)")
-                    } else {
-                        failure = error
-                    }
-                    break
-                }
-            }
+            let parsed = PageVerdict.parse(rows, after: size)
             // SPEC: issue 9 — a body larger than its entries can take is padding, refused before anything is stored.
-            if let excess = ResponseAllowance.padding(bodyBytes: page.signedBody.body.count, entries: entries) {
-                throw UpstreamError.outbound(.malformedResponse(url: page.url, reason: "the page is \(excess) bytes larger than its \(entries.count) "
+            if let excess = ResponseAllowance.padding(bodyBytes: page.signedBody.body.count, entries: parsed.entries) {
+                throw UpstreamError.outbound(.malformedResponse(url: page.url, reason: "the page is \(excess) bytes larger than its \(parsed.entries.count) "
                     + "entries can take (padding); refused"))
             }
             // The signatures need no chain state: check them on every core, then the chain in order.
-            let signed = await Self.signaturesValid(entries)
-            for (index, entry) in entries.enumerated() {
-                do { verified.append(try verifier.verify(entry, signatureChecked: signed[index])) } catch {
-                    failure = error
-                    break
-                }
+            let signatures = await Self.signaturesValid(parsed.entries)
+            guard let verdict = PageVerdict.judge(parsed, after: tip, signatures: signatures) else {
+                throw StoreError.corruptTip(size: size)
             }
-            // The state after the verified prefix (a failed entry may have been absorbed already).
-            let tip: BlakechainTip
-            if failure == nil {
-                tip = verifier.chain.tip
-            } else {
-                let replay = Blakechain(tip: pageStart)!
-                for entry in verified { replay.absorb(currhash: entry.currhash) }
-                tip = replay.tip
-            }
+            let verified = verdict.verified
             if !verified.isEmpty {
                 // The verified prefix is kept even when a later entry of the page is bad.
-                let verifiedPage = VerifiedPage(path: current, response: page.signedBody, entries: verified, tipAfter: tip)
+                let verifiedPage = VerifiedPage(path: current, response: page.signedBody, entries: verified, tipAfter: verdict.tip)
                 let cost = verifiedPage.storedBytes(replicate: start.replicate)
                 guard stored.saturatingAdd(cost) <= maxStoredBytes else {
                     throw UpstreamError.storageQuota(origin: start.origin, stored: stored, limit: maxStoredBytes)
                 }
                 try await database.commitVerifiedPage(upstream: start.id, fromSize: size, verifiedPage, at: clock.now())
                 stored = stored.saturatingAdd(cost)
+                tip = verdict.tip
                 size = tip.size
             }
-            if let failure { throw UpstreamError.chain(origin: start.origin, failure) }
+            if let failure = verdict.failure { throw UpstreamError.chain(origin: start.origin, failure) }
             lastPage = page
             // A lying `total` (negative, or overflowing with our size) fails the poll; it never traps.
             let target = try Self.syncTarget(total: page.json["total"], after: current.hasPrefix("/since/") ? start.size : 0, url: page.url)
