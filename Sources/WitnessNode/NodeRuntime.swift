@@ -59,6 +59,7 @@ public struct NodeRuntime: Sendable {
         var settings = Gossip.Settings()
         settings.interval = .seconds(config.gossipInterval)
         settings.fanout = config.gossipFanout
+        settings.maxResponseBytes = config.upstreamMaxResponseBytes
         var gossip = Gossip(database: database, key: key, name: config.name, sync: sync,
                             transport: peerTransport ?? transport, clock: clock, logger: logger,
                             events: events, settings: settings)

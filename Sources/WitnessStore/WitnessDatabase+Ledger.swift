@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import WitnessCore
 
-/// A request to append one signed entry to the node's own ledger.
+/// A request to append one signed entry to the node's own ledger: signed by its author (a client,
+/// or the node in WitnessNode's `LedgerAppend.signed`); the store appends it and never signs.
 public struct LedgerAppend: Sendable {
     /// The body, byte for byte.
     public var contents: String
@@ -19,11 +20,6 @@ public struct LedgerAppend: Sendable {
         self.publicKey = publicKey
         self.signature = signature
         self.signatureText = signatureText ?? Base64URL.encode(signature)
-    }
-
-    /// An entry authored and signed by `key` (notices, witness records).
-    public static func signed(_ contents: String, by key: Ed25519SecretKey) -> LedgerAppend {
-        LedgerAppend(contents: contents, publicKey: key.publicKey, signature: key.signature(for: contents.utf8))
     }
 }
 

@@ -53,3 +53,10 @@ enum StoreFixtures {
                                               ledgerRecord: record, at: time, beforeCommit: beforeCommit)
     }
 }
+
+extension LedgerAppend {
+    /// An entry signed by `key`, as its author would (the store itself never signs).
+    static func signed(_ contents: String, by key: Ed25519SecretKey) -> LedgerAppend {
+        LedgerAppend(contents: contents, publicKey: key.publicKey, signature: key.signature(for: contents.utf8))
+    }
+}

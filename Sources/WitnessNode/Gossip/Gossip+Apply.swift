@@ -60,7 +60,7 @@ extension Gossip {
     /// fork or rollback of a watched upstream marks it (nothing more is cosigned for it); an
     /// equivocating peer stops counting. Evidence on its reporter's word is only kept and shown.
     func storeEvidence(_ evidence: Evidence, actOnIt: Bool = true) async throws {
-        let entry = LedgerAppend.signed(String(decoding: evidence.canonicalBytes, as: UTF8.self), by: key)
+        let entry = LedgerAppend.record(of: evidence, by: key)
         var mark: Int64?
         if actOnIt, evidence.kind == .fork || evidence.kind == .rollback, let upstream = try database.upstream(origin: evidence.origin),
            Ed25519PublicKey(base64url: evidence.upstreamKey) == upstream.publicKey {

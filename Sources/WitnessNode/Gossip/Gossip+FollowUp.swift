@@ -120,8 +120,7 @@ extension Gossip {
             return
         }
         do {
-            let lasthash = try await sync.fetch(upstream, "/lasthash")
-            let named = UpstreamSigned(body: lasthash.signedBody.body, signature: lasthash.signedBody.signature)
+            let named = try await sync.signedLasthash(upstream)
             guard let parsed = try? named.parsed(), let t2 = parsed.datetime, t2 > t1,
                   let last = parsed.entries.first, let raw = Base64URL.decode(last.currhash, length: 32),
                   let ancestor = try database.upstreamPosition(upstream: upstream.id, currhash: raw) else {
@@ -176,7 +175,7 @@ extension Gossip {
     /// library's one position fetch: the peer's signature over the answer and, with
     /// `material`, the upstream's over the material are checked there.
     func position(_ peer: PeerRecord, _ upstream: UpstreamRecord, size: Int, material: Bool) async throws(OutboundError) -> PositionAttestation {
-        let client = WitnessFreshnessClient(transport: transport, timeout: settings.timeout, maxResponseBytes: sync.maxResponseBytes)
+        let client = WitnessFreshnessClient(transport: transport, timeout: settings.timeout, maxResponseBytes: settings.maxResponseBytes)
         return try await client.position(base: peer.url, vkey: peer.vkey, origin: upstream.origin, size: size,
                                          upstreamKey: material ? upstream.publicKey : nil)
     }

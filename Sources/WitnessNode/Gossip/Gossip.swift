@@ -24,6 +24,9 @@ public struct Gossip: Sendable {
         public var catchUpSpacing: Int64 = 5
         /// Longest a failing peer is skipped.
         public var maxBackoff: Int64 = 3600
+        /// Largest position answer taken from a peer (its material is upstream pages: the node
+        /// sets the upstream response cap, `upstream-max-response-bytes`).
+        public var maxResponseBytes = 64 << 20
 
         /// The defaults (witness-protocol §5: every 60 s, fan-out 3).
         public init() {}
@@ -35,7 +38,8 @@ public struct Gossip: Sendable {
     public let key: Ed25519SecretKey
     /// This node's vkey.
     public let vkey: VerifierKey
-    /// The poll step: catch-ups and signed upstream fetches go through it.
+    /// The poll step: gossip asks it for catch-up polls (`poll`), the upstream's signed
+    /// `/lasthash` (`signedLasthash`) and to record evidence it proved (`store`), nothing else.
     public let sync: UpstreamSync
     /// How peers are reached.
     public let transport: any OutboundTransport

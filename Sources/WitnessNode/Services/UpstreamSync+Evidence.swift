@@ -120,6 +120,12 @@ extension UpstreamSync {
 
     // MARK: - Helpers
 
+    /// The upstream's signed `/lasthash` now, its signature checked (a freeze proof's second item).
+    func signedLasthash(_ upstream: UpstreamRecord) async throws(UpstreamError) -> UpstreamSigned {
+        let lasthash = try await fetch(upstream, "/lasthash")
+        return UpstreamSigned(body: lasthash.signedBody.body, signature: lasthash.signedBody.signature)
+    }
+
     static func item(_ body: UpstreamSignedBody) -> EvidenceItem {
         EvidenceItem(upstreamSigned: UpstreamSigned(body: body.body, signature: body.signature))
     }
@@ -146,8 +152,11 @@ extension UpstreamSync {
         throw UpstreamError.misbehaviour(origin: record.origin, kind: kind.rawValue, evidence: evidence.id)
     }
 
+    /// Records proven evidence this node built against `record` (from its own poll, or from
+    /// gossip's fork and freeze searches): in the evidence table and the own ledger in one
+    /// transaction, marking the upstream split (`split`) or frozen (`frozen`).
     func store(_ evidence: Evidence, _ record: UpstreamRecord, split: Bool, frozen: Bool = false, logger: Logger) async throws {
-        let entry = LedgerAppend.signed(String(decoding: evidence.canonicalBytes, as: UTF8.self), by: key)
+        let entry = LedgerAppend.record(of: evidence, by: key)
         let new = try await database.recordEvidence(evidence, ledgerRecord: entry, markUpstream: split ? record.id : nil,
                                                     markFrozen: frozen ? record.id : nil, at: clock.now())
         if new {
