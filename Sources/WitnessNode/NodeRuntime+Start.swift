@@ -33,7 +33,7 @@ extension NodeRuntime {
         var node = NodeRuntime(database: database, key: key, config: config, clock: clock, timer: timer, random: random,
                                transport: transport, peerTransport: peerTransport, logger: logger)
         node.cosigningRefusal = refusal
-        node.epochRecorder = directory.map { StateEpochRecorder(dir: $0, database: database, logger: logger) }
+        node.epochRecorder = directory.map { StateEpochRecorder(dir: $0, database: database, logger: logger, timer: timer) }
         return node
     }
 }

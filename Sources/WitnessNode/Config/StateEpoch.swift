@@ -132,11 +132,13 @@ public actor StateEpochRecorder: Service {
     let dir: DataDirectory
     let database: WitnessDatabase
     let logger: Logger
+    let timer: any MonotonicClock
     private var written: Int64 = -1
 
-    /// Records for `dir`.
-    public init(dir: DataDirectory, database: WitnessDatabase, logger: Logger) {
+    /// Records for `dir`, waking every second on `timer`.
+    public init(dir: DataDirectory, database: WitnessDatabase, logger: Logger, timer: any MonotonicClock = SystemMonotonicClock()) {
         self.dir = dir
+        self.timer = timer
         self.database = database
         self.logger = logger
     }
@@ -156,7 +158,7 @@ public actor StateEpochRecorder: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                do { try await Task.sleep(for: .seconds(1)) } catch { break }
+                do { try await self.timer.sleep(for: .seconds(1)) } catch { break }
                 await self.flush()
             }
         }
