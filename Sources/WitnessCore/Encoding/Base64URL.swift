@@ -6,11 +6,7 @@
 public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    private static let decodeTable: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (index, char) in alphabet.enumerated() { table[Int(char)] = UInt8(index) }
-        return table
-    }()
+    private static let decodeTable = Sextets.decodeTable(alphabet)
 
     /// Encodes with `=` padding, as `Base64UrlSafe::encode` does.
     public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
@@ -54,21 +50,7 @@ public enum Base64URL {
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var input = Array(text.utf8)
         while input.last == UInt8(ascii: "=") { input.removeLast() }
-        var out = [UInt8]()
-        out.reserveCapacity(input.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for char in input {
-            let value = decodeTable[Int(char)]
-            if value == 0xFF { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-            }
-        }
-        return out
+        return Sextets.decode(input[...], table: decodeTable)?.bytes
     }
 
     /// Decodes and requires an exact length (hashes 32, keys 32, signatures 64).
@@ -81,11 +63,7 @@ public enum Base64URL {
 /// Standard base64 (RFC 4648 §4, padded), used by signed notes and gossip.
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    private static let decodeTable: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (index, char) in alphabet.enumerated() { table[Int(char)] = UInt8(index) }
-        return table
-    }()
+    private static let decodeTable = Sextets.decodeTable(alphabet)
 
     /// Encodes with padding.
     public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
@@ -99,12 +77,29 @@ public enum Base64 {
         guard input.count % 4 == 0 else { return nil }
         var padding = 0
         while padding < 2, padding < input.count, input[input.count - 1 - padding] == UInt8(ascii: "=") { padding += 1 }
+        guard let (out, leftover) = Sextets.decode(input[..<(input.count - padding)], table: decodeTable) else { return nil }
+        // Reject non-canonical encodings: leftover bits must be zero.
+        return leftover == 0 ? out : nil
+    }
+}
+
+/// The one decoding loop of both alphabets: 6 bits per character in, 8 bits per byte out.
+enum Sextets {
+    /// 256 entries: each character's value, 0xFF outside `alphabet`.
+    static func decodeTable(_ alphabet: [UInt8]) -> [UInt8] {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, char) in alphabet.enumerated() { table[Int(char)] = UInt8(index) }
+        return table
+    }
+
+    /// The bytes `input` spells and the value of its unused low bits; nil on a character outside the table.
+    static func decode(_ input: ArraySlice<UInt8>, table: [UInt8]) -> (bytes: [UInt8], leftover: UInt32)? {
         var out = [UInt8]()
-        out.reserveCapacity(input.count / 4 * 3)
+        out.reserveCapacity(input.count * 3 / 4)
         var accumulator: UInt32 = 0
         var bits = 0
-        for char in input[..<(input.count - padding)] {
-            let value = decodeTable[Int(char)]
+        for char in input {
+            let value = table[Int(char)]
             if value == 0xFF { return nil }
             accumulator = accumulator << 6 | UInt32(value)
             bits += 6
@@ -113,8 +108,6 @@ public enum Base64 {
                 out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
             }
         }
-        // Reject non-canonical encodings: leftover bits must be zero.
-        if bits > 0, accumulator & ((1 << UInt32(bits)) - 1) != 0 { return nil }
-        return out
+        return (out, bits > 0 ? accumulator & ((1 << UInt32(bits)) - 1) : 0)
     }
 }
