@@ -18,7 +18,7 @@ public struct APIResponse: Sendable {
     /// A JSON body signed with the node key, as every Chronicle handler answers.
     ///
     /// SPEC: chronicle-protocol §3.4, §5.1 — exactly one `Body-Signature-Ed25519` over the exact body bytes.
-    static func signed(_ json: JSONValue, status: Int = 200, key: Ed25519SecretKey) -> APIResponse {
+    static func signed(_ json: JSONValue, status: Int = StatusMap.ok, key: Ed25519SecretKey) -> APIResponse {
         let body = PHPJSON.pretty(json)
         return APIResponse(status: status, headers: [
             ("Content-Type", "application/json"),

@@ -134,7 +134,7 @@ extension ChronicleAPI {
             </html>
 
             """
-        return APIResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(html.utf8))
+        return APIResponse(status: StatusMap.ok, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(html.utf8))
     }
 }
 

@@ -61,7 +61,7 @@ struct ChronicleResponder: HTTPResponder {
             let config = api.service.config
             do {
                 let text = try metrics.render(database: api.database, now: api.service.clock.now(), pollInterval: config.pollInterval)
-                return Self.response(APIResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                return Self.response(APIResponse(status: StatusMap.ok, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                                                  body: Array(text.utf8)))
             } catch {
                 context.logger.error("metrics read failed: \(error)")
@@ -94,7 +94,7 @@ struct ChronicleResponder: HTTPResponder {
         }
         switch outcome {
         case .success(let answer):
-            if answer.status == 403 { _ = await failures.acquire(client) }
+            if StatusMap.isAuthenticationFailure(answer.status) { _ = await failures.acquire(client) }
             return Self.response(answer)
         case .failure(.tooLarge(let limit)):
             // SPEC: issue 2 — a body over the limit is refused whole and changes nothing.
@@ -139,7 +139,7 @@ struct ChronicleResponder: HTTPResponder {
         }
         switch outcome {
         case .success(let answer):
-            return answer.status == 429 ? Self.tooMany(answer, .seconds(1)) : answer
+            return StatusMap.isThrottled(answer.status) ? Self.tooMany(answer, .seconds(1)) : answer
         case .failure(.tooLarge(let limit)):
             return WitnessAPI.refusal(.tooLarge("request body too large (limit \(limit) bytes)"))
         case .failure(.busy):

@@ -34,7 +34,7 @@ final class ResponseCache: Sendable {
 
     /// Keeps a 200 answer (small enough) for the rest of `second`.
     func put(_ path: String, size: Int, second: Int64, _ response: APIResponse) {
-        guard response.status == 200, response.body.count <= Self.maxBodyBytes else { return }
+        guard response.status == StatusMap.ok, response.body.count <= Self.maxBodyBytes else { return }
         entries.withLock { entries in
             if entries.count >= Self.maxEntries {
                 entries = entries.filter { $0.value.second == second && $0.value.size == size }

@@ -6,6 +6,15 @@ import WitnessNode
 /// layers return values — `ChronicleRefusal`, `GossipError`, `Gossip.Reply.Kind` — and the faces
 /// describe their own refusals as `WitnessRefusal`; this file turns each into a status.
 package enum StatusMap {
+    /// Every answer that is not a refusal.
+    package static let ok = 200
+
+    /// Whether an answer was refused for its authentication (a failed authentication costs the asker).
+    package static func isAuthenticationFailure(_ status: Int) -> Bool { status == Self.status(ChronicleRefusal.forbidden("")) }
+
+    /// Whether an answer was refused for the asker's rate.
+    package static func isThrottled(_ status: Int) -> Bool { status == Self.status(ChronicleRefusal.tooManyRequests("", retryAfter: 1)) }
+
     /// SPEC: chronicle-protocol §4.0 status table — 403 authentication, 408 stale or invalid
     /// timestamp, 401 missing `request-time` or field, 406 missing or non-JSON body, 404 unknown
     /// client; 400 malformed, 409 replay, 429 over the client's rate, 413 too large, 503 busy.

@@ -20,7 +20,7 @@ extension WitnessAPI {
         }
         html += "<footer>Machine-readable: <a href=\"/witness/v1/upstreams\">upstreams</a> · <a href=\"/witness/v1/peers\">peers</a> · "
             + "<a href=\"/witness/v1/evidence\">evidence</a> · the ledger: <a href=\"/chronicle\">/chronicle</a></footer></body></html>\n"
-        return APIResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(html.utf8))
+        return APIResponse(status: StatusMap.ok, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(html.utf8))
     }
 
     static func header(title: String) -> String {

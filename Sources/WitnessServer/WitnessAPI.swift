@@ -104,7 +104,7 @@ public struct WitnessAPI: Sendable {
             return APIResponse(status: StatusMap.status(WitnessRefusal.notFound("")), headers: [("Content-Type", "text/plain; charset=utf-8")],
                                body: Array("not found\n".utf8))
         }
-        return APIResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")],
+        return APIResponse(status: StatusMap.ok, headers: [("Content-Type", "text/plain; charset=utf-8")],
                            body: Array(answer.cosigned.serialized.utf8))
     }
 
@@ -141,7 +141,7 @@ public struct WitnessAPI: Sendable {
     /// One evidence object, byte for byte as stored and ledgered.
     func evidence(id: String) throws -> APIResponse {
         guard let record = try database.evidence(id: id) else { return Self.refusal(.notFound("no evidence with id \(id)")) }
-        return APIResponse(status: 200, headers: [
+        return APIResponse(status: StatusMap.ok, headers: [
             ("Content-Type", "application/json"),
             (Sapient.signatureHeader, Sapient.sign(record.body, with: service.key)),
         ], body: record.body)
