@@ -156,7 +156,8 @@ struct MerkleTreeTests {
         #expect(throws: MerkleError.self) { try MerkleTree(size: 9, nodes: Self.reference).root() }
     }
 
-    /// A store that saves the nodes each append closes answers exactly what the in-memory tree does.
+    /// A store that saves the nodes each append closes answers exactly what the in-memory tree
+    /// does, and an edge reloaded from it at any size continues the same tree.
     @Test func nodesSavedAtEachAppendAnswerEveryProof() throws {
         struct Saved: MerkleNodes {
             var nodes: [String: [UInt8]] = [:]
@@ -168,12 +169,16 @@ struct MerkleTreeTests {
         let leaves = (0..<33).map { [UInt8(truncatingIfNeeded: $0 &* 13)] }
         let memory = MerkleLeaves(leaves: leaves)
         var saved = Saved()
+        var frontier = MerkleFrontier()
+        #expect(frontier.root == RFC6962.emptyRoot)
         for (index, leaf) in memory.leafHashes.enumerated() {
-            for node in try saved.nodesClosed(byAppending: leaf, at: index) { saved.nodes["\(node.level)/\(node.index)"] = node.hash }
+            for node in frontier.append(leafHash: leaf) { saved.nodes["\(node.level)/\(node.index)"] = node.hash }
             let size = index + 1
-            #expect(try MerkleTree(size: size, nodes: saved).root() == MerkleTree(size: size, nodes: memory).root())
+            #expect(frontier.root == (try MerkleTree(size: size, nodes: memory).root()), "size \(size)")
+            #expect(try MerkleTree(size: size, nodes: saved).root() == frontier.root)
+            #expect(try MerkleFrontier(size: size, nodes: saved) == frontier, "the edge reloaded at \(size) is the one kept")
         }
-        #expect(saved.nodes.count == 2 * leaves.count - 1 - 1, "33 leaves, then 16 + 8 + 4 + 2 + 1 parents")
+        #expect(saved.nodes.count == 33 + 16 + 8 + 4 + 2 + 1)
         let tree = MerkleTree(size: leaves.count, nodes: saved)
         for old in 1..<leaves.count {
             #expect(try tree.consistencyProof(from: old) == MerkleTree(size: leaves.count, nodes: memory).consistencyProof(from: old))

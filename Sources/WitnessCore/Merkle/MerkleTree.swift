@@ -121,20 +121,3 @@ public struct MerkleLeaves: MerkleNodes, Sendable {
         return RFC6962.nodeHash(try node(level: level - 1, index: 2 * index), try node(level: level - 1, index: 2 * index + 1))
     }
 }
-
-extension MerkleNodes {
-    /// The complete subtrees that appending leaf `index` (hash `leafHash`) closes, lowest first:
-    /// the leaf itself, then each parent whose right child it completes. A store that saves them
-    /// as the chain grows answers every proof of every size from saved nodes.
-    public func nodesClosed(byAppending leafHash: [UInt8], at index: Int) throws(MerkleError) -> [(level: Int, index: Int, hash: [UInt8])] {
-        var closed = [(level: 0, index: index, hash: leafHash)]
-        var level = 0, position = index, hash = leafHash
-        while position & 1 == 1 {
-            hash = RFC6962.nodeHash(try node(level: level, index: position - 1), hash)
-            level += 1
-            position >>= 1
-            closed.append((level: level, index: position, hash: hash))
-        }
-        return closed
-    }
-}
