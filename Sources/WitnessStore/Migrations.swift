@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import WitnessCore
 
 /// The schema, as SQL. A shipped migration never changes: add a new one.
 ///
@@ -214,6 +216,28 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 CREATE INDEX admin_request_seen ON admin_request(seen);
                 """)
+        }
+        // Issue 11: the Merkle view of every witnessed chain (witness-protocol §2.1). Leaves are the
+        // stored currhashes; the complete subtrees above them are kept here, and built now for the
+        // chains already verified.
+        migrator.registerMigration("v6-merkle") { db in
+            try db.execute(sql: """
+                CREATE TABLE upstream_merkle (
+                    upstream INTEGER NOT NULL REFERENCES upstream(id),
+                    level INTEGER NOT NULL CHECK (level >= 1),
+                    idx INTEGER NOT NULL CHECK (idx >= 0),
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    PRIMARY KEY (upstream, level, idx)
+                ) WITHOUT ROWID;
+                """)
+            for upstream in try Int64.fetchAll(db, sql: "SELECT id FROM upstream ORDER BY id") {
+                var frontier = MerkleFrontier()
+                let currhashes = try Data.fetchCursor(db, sql: "SELECT currhash FROM upstream_entry WHERE upstream = ? ORDER BY position",
+                                                      arguments: [upstream])
+                while let currhash = try currhashes.next() {
+                    try WitnessDatabase.appendMerkle(db, upstream: upstream, to: &frontier, currhash: Array(currhash))
+                }
+            }
         }
         return migrator
     }

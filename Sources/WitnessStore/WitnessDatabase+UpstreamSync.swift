@@ -48,7 +48,7 @@ extension WitnessDatabase {
 
 extension WitnessDatabase {
     /// Stores a verified page: the signed body, every position's currhash (and, for replicas, the
-    /// whole record) and the new chain state, in one transaction.
+    /// whole record), the Merkle nodes the page completes and the new chain state, in one transaction.
     ///
     /// Compare-and-swap on the size (as torchwood's `persistTreeHead`): if the stored chain is no
     /// longer at `fromSize` the page is refused whole.
@@ -78,6 +78,8 @@ extension WitnessDatabase {
                                                replicate ? e.publickey : nil, replicate ? e.signature : nil,
                                                replicate ? replicated : nil])
             }
+            // SPEC: witness-protocol §2.1 — the tree grows with the chain, in the same transaction.
+            try Self.growMerkle(db, upstream: id, fromSize: fromSize, currhashes: page.entries.map(\.currhash))
             try db.execute(sql: "UPDATE upstream SET size = ?, currhash = ?, hashstate = ?, stored_bytes = stored_bytes + ? WHERE id = ?",
                            arguments: [page.tipAfter.size, Data(page.tipAfter.currhash), Data(page.tipAfter.hashstate),
                                        page.storedBytes(replicate: replicate), id])

@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import Testing
+import WitnessCore
+import WitnessTesting
+@testable import WitnessStore
+
+private typealias F = StoreFixtures
+
+/// The stored Merkle view of each witnessed chain (issue 11, item 2): it grows in the page's own
+/// transaction, answers every root and proof of every verified size as the in-memory tree does,
+/// and a database from before it gets it built at migration.
+@Suite("Stored Merkle trees")
+struct MerkleStoreTests {
+    /// The in-memory tree over the stored currhashes: what the store must agree with.
+    static func memory(_ database: WitnessDatabase, _ id: Int64) throws -> MerkleLeaves {
+        MerkleLeaves(leaves: try database.upstreamCurrhashes(upstream: id))
+    }
+
+    @Test func everyRootAndProofOfEveryVerifiedSizeMatchesTheTree() async throws {
+        let (database, id) = try await F.watching()
+        // Pages of uneven sizes, so that pages end inside subtrees of every level.
+        var tip: BlakechainTip?
+        for count in [1, 2, 5, 3, 8, 1, 13] {
+            let entries = F.entries(count, after: tip)
+            let page = try F.page(entries, after: tip)
+            try await database.commitVerifiedPage(upstream: id, fromSize: tip?.size ?? 0, page, at: F.t0)
+            tip = page.tipAfter
+        }
+        let size = try #require(tip).size
+        let leaves = try Self.memory(database, id)
+        #expect(leaves.leafHashes.count == size)
+        for n in 0...size {
+            let tree = MerkleTree(size: n, nodes: leaves)
+            #expect(try database.merkleRoot(upstream: id, size: n) == tree.root(), "size \(n)")
+            for old in 0...n {
+                #expect(try database.consistencyProof(upstream: id, from: old, to: n) == tree.consistencyProof(from: old))
+            }
+            for position in stride(from: 1, through: n, by: 1) {
+                #expect(try database.inclusionProof(upstream: id, position: position, size: n) == tree.inclusionProof(index: position - 1))
+            }
+        }
+        // Beyond the verified chain there is no tree: an error, never a made-up root.
+        #expect(throws: MerkleError.self) { try database.merkleRoot(upstream: id, size: size + 1) }
+        // Above the leaves, one node per entry at most (33 entries: 16 + 8 + 4 + 2 + 1).
+        let nodes = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM upstream_merkle")! }
+        #expect(nodes == 31)
+    }
+
+    @Test func aPageRefusedByTheCompareAndSwapAddsNoNode() async throws {
+        let (database, id) = try await F.watching()
+        try await database.commitVerifiedPage(upstream: id, fromSize: 0, try F.page(F.entries(3)), at: F.t0)
+        let root = try database.merkleRoot(upstream: id, size: 3)
+        await #expect(throws: StoreError.self) {
+            try await database.commitVerifiedPage(upstream: id, fromSize: 0, try F.page(F.entries(4, tag: "other")), at: F.t0)
+        }
+        #expect(try database.merkleRoot(upstream: id, size: 3) == root)
+        let nodes = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM upstream_merkle")! }
+        #expect(nodes == 1, "three leaves close one node above them")
+    }
+
+    @Test func aDatabaseFromBeforeTheTreeGetsItAtMigration() async throws {
+        let temp = try TemporaryDirectory(prefix: "merkle-migrate")
+        defer { temp.remove() }
+        let path = temp.path("witness.sqlite")
+        let entries = F.entries(11)
+        let page = try F.page(entries)
+        let verified = page.entries
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator.migrate(queue, upTo: "v5-hostile-world")
+            try await queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO upstream (id, origin, origin_hash, url, publickey, uniqueid, added, size, currhash, hashstate)
+                    VALUES (1, ?, ?, 'https://store.example/chronicle', ?, 'u1', '2026-01-01T00:00:00+00:00', 11, ?, ?);
+                    INSERT INTO upstream_response (id, upstream, path, fetched, body, signature) VALUES (1, 1, '/export', 0, x'20', 'sig');
+                    """, arguments: [F.origin, SHA256.hash(Array(F.origin.utf8)).hexString, Data(F.server.publicKey.bytes),
+                                     Data(page.tipAfter.currhash), Data(page.tipAfter.hashstate)])
+                for entry in verified {
+                    try db.execute(sql: "INSERT INTO upstream_entry (upstream, position, currhash, summaryhash, response) VALUES (1, ?, ?, ?, 1)",
+                                   arguments: [entry.position, Data(entry.currhash), Data(entry.summaryhash)])
+                }
+            }
+        }
+        let database = try WitnessDatabase.open(path: path)
+        let leaves = MerkleLeaves(leaves: verified.map(\.currhash))
+        for n in 0...11 {
+            #expect(try database.merkleRoot(upstream: 1, size: n) == MerkleTree(size: n, nodes: leaves).root())
+        }
+        // And it grows from there with the next page.
+        let more = F.entries(6, after: try #require(try database.upstream(id: 1)).tip)
+        try await database.commitVerifiedPage(upstream: 1, fromSize: 11, try F.page(more, after: try database.upstream(id: 1)!.tip), at: F.t0)
+        let all = MerkleLeaves(leaves: try database.upstreamCurrhashes(upstream: 1))
+        #expect(try database.merkleRoot(upstream: 1, size: 17) == MerkleTree(size: 17, nodes: all).root())
+    }
+}
