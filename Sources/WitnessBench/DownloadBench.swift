@@ -35,6 +35,13 @@ enum DownloadBench {
             let rate = Double(size) / seconds
             rates.append(rate)
             report.line("   round \(round): \(Format.fixed(seconds, 2)) s, \(Format.int(rate)) entries/s")
+            if round == 1, let merkle = try witness.database.storageBytes(of: "upstream_merkle"),
+               let entries = try witness.database.storageBytes(of: "upstream_entry"),
+               let bodies = try witness.database.storageBytes(of: "upstream_response") {
+                // witness-protocol §2.1: what the Merkle view adds to a witnessed chain on disk.
+                report.line("   stored per entry: \(Format.int(Double(merkle) / Double(size))) B of Merkle nodes, "
+                    + "\(Format.int(Double(entries) / Double(size))) B of entry rows, \(Format.int(Double(bodies) / Double(size))) B of signed bodies")
+            }
         }
         if let bound {
             report.line("   median \(Format.int(rates.median)) entries/s = \(Format.percent(rates.median / bound)) of the raw verify bound of this run")

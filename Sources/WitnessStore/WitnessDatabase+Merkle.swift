@@ -63,3 +63,15 @@ extension WitnessDatabase {
         }
     }
 }
+
+extension WitnessDatabase {
+    /// Bytes the pages of table or index `name` take on disk (SQLite's `dbstat`), or nil where
+    /// this SQLite was built without it. For the benchmark's storage figures.
+    public func storageBytes(of name: String) throws -> Int? {
+        try reader.read { db in
+            do { return try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name = ?", arguments: [name]) } catch {
+                return nil
+            }
+        }
+    }
+}
