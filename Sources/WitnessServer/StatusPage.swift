@@ -51,12 +51,18 @@ extension WitnessAPI {
         """
     }
 
+    /// "size 57, root …, head …": the §2 tree hash and the chain head a Chronicle user knows.
+    static func treeHead(_ head: CosignedHead) -> String {
+        "\(head.checkpoint.size)<br><small>root <code>\(Base64.encode(head.checkpoint.root))</code>"
+            + (head.currhash.map { "<br>head <code>\(Base64URL.encode($0))</code>" } ?? "") + "</small>"
+    }
+
     func upstreamTable(now: Timestamp) throws -> String {
         let statuses = try UpstreamStatus.all(in: database, now: now, pollInterval: service.config.pollInterval)
         var out = "<h2>Upstreams (\(statuses.count))</h2>\n"
         guard !statuses.isEmpty else { return out + "<p>None yet: <code>chronicle-witness upstream add</code>.</p>\n" }
         let trusted = Set(try view.trustedPeers().map(\.description))
-        out += "<table><tr><th>origin</th><th>state</th><th>cosigned size</th><th>age</th><th>cosigners</th>"
+        out += "<table><tr><th>origin</th><th>state</th><th>cosigned tree head</th><th>age</th><th>cosigners</th>"
             + "<th>last poll</th><th>last error</th><th>evidence</th></tr>\n"
         for status in statuses {
             let u = status.upstream
@@ -68,7 +74,7 @@ extension WitnessAPI {
             }
             out += "<tr><td><code>\(u.origin.htmlEscaped)</code><br><small>\(u.url.htmlEscaped)</small></td>"
                 + "<td class=\(css)>\(status.state.rawValue)</td>"
-                + "<td>\(u.cosigned.map { "\($0.checkpoint.size)" } ?? "–")</td>"
+                + "<td>\(u.cosigned.map { Self.treeHead($0) } ?? "–")</td>"
                 + "<td>\(status.ageSeconds.map { Self.age($0) } ?? "never")</td>"
                 + "<td>\(cosigners.count): \(cosigners.map(\.htmlEscaped).joined(separator: ", "))</td>"
                 + "<td>\(u.lastPoll.map(\.rfc3339) ?? "never")</td>"

@@ -239,6 +239,29 @@ enum Migrations {
                 }
             }
         }
+        // Issue 11: checkpoints v2 (witness-protocol §2) — the root is the tree hash, and the head
+        // remembers its chain head (currhash) for `witness-head/v1`, freshness and the status page.
+        // SPEC: §2, migration — a key that cosigned v1 checkpoints (root = currhash) must never sign
+        // a v2 one of the same size: the v1 heads and peer cosignatures go (the ledger keeps them),
+        // and cosigning is refused until `rotate-key` gives the node a new identity.
+        migrator.registerMigration("v7-checkpoints-v2") { db in
+            try db.execute(sql: "ALTER TABLE upstream ADD COLUMN cosigned_currhash BLOB")
+            let cosignedV1 = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM upstream WHERE cosigned_size IS NOT NULL") ?? 0
+            if cosignedV1 > 0 {
+                try db.execute(sql: """
+                    UPDATE upstream SET cosigned_size = NULL, cosigned_root = NULL, cosigned_note = NULL, cosigned_time = NULL;
+                    DELETE FROM peer_cosignature;
+                    INSERT INTO node_state (id, epoch, public_key, cosign_count, refusal) VALUES (1, 'unknown', zeroblob(32), 0, ?)
+                    ON CONFLICT(id) DO UPDATE SET refusal = COALESCE(node_state.refusal, excluded.refusal);
+                    """, arguments: [WitnessDatabase.v1Refusal])
+            }
+        }
         return migrator
     }
+}
+
+extension WitnessDatabase {
+    /// Why a database upgraded from v1 checkpoints refuses to cosign (until `rotate-key`).
+    public static let v1Refusal = "this key cosigned v1 checkpoints (root = the head's currhash); v2 checkpoints (root = the "
+        + "Merkle tree hash) need a new witness identity, so run rotate-key (witness-protocol §2, migration)"
 }

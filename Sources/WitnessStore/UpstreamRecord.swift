@@ -49,6 +49,8 @@ public struct UpstreamRecord: Sendable, Equatable {
 public struct CosignedHead: Sendable, Equatable {
     /// The checkpoint.
     public var checkpoint: Checkpoint
+    /// The chain head (raw currhash) at the checkpoint's size; nil for the empty chain.
+    public var currhash: [UInt8]?
     /// The serialized cosigned note (this node's line only).
     public var note: String
     /// The cosignature time (POSIX seconds).

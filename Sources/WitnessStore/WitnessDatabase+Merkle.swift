@@ -49,6 +49,15 @@ extension WitnessDatabase {
         try reader.read { db in try MerkleTree(size: size, nodes: StoredMerkleNodes(db: db, upstream: id)).root() }
     }
 
+    /// The tree hash of the first `size` verified entries of `upstream`, nil when fewer are verified.
+    public func verifiedRoot(upstream id: Int64, size: Int) throws -> [UInt8]? {
+        try reader.read { db in
+            guard size >= 0 else { return nil }
+            if size > 0, try Self.currhash(db, upstream: id, position: size) == nil { return nil }
+            return try MerkleTree(size: size, nodes: StoredMerkleNodes(db: db, upstream: id)).root()
+        }
+    }
+
     /// The audit path of entry `position` (1-based) in the tree of the first `size` entries.
     public func inclusionProof(upstream id: Int64, position: Int, size: Int) throws -> [[UInt8]] {
         try reader.read { db in

@@ -90,8 +90,8 @@ extension WitnessDatabase {
     /// ledger record of an advance) in one transaction. Nothing is written for a stale or
     /// inconsistent checkpoint.
     ///
-    /// SPEC: witness-protocol §2 — a witness MUST NOT cosign a checkpoint it has not verified: the
-    /// root must be the verified currhash at `size`. §3 — MUST NOT cosign two inconsistent
+    /// SPEC: witness-protocol v2 §2 — a witness MUST NOT cosign a checkpoint it has not verified: the
+    /// root must be the tree hash of the verified chain at `size`. §3 — MUST NOT cosign two inconsistent
     /// checkpoints, across restarts: the decision and the commit are one transaction, and the
     /// cosignature is served only from what was committed.
     ///
@@ -103,9 +103,10 @@ extension WitnessDatabase {
                             headBody: UpstreamSignedBody?, ledgerRecord: LedgerAppend?, at time: Timestamp,
                             beforeCommit: (@Sendable () throws -> Void)? = nil) async throws -> HeadUpdate {
         try await writer.write { db in
-            let verifiedRoot = proposed.size == 0 ? [UInt8](repeating: 0, count: 32)
-                : try Self.currhash(db, upstream: id, position: proposed.size)
-            guard verifiedRoot == proposed.root else {
+            let tree = MerkleTree(size: proposed.size, nodes: StoredMerkleNodes(db: db, upstream: id))
+            let verifiedRoot = try? tree.root()
+            let currhash = proposed.size == 0 ? nil : try Self.currhash(db, upstream: id, position: proposed.size)
+            guard verifiedRoot == proposed.root, proposed.size == 0 || currhash != nil else {
                 throw StoreError.unverifiedCheckpoint(origin: proposed.origin, size: proposed.size)
             }
             let stored = try Row.fetchOne(db, sql: "SELECT origin, cosigned_size, cosigned_root FROM upstream WHERE id = ?",
@@ -113,10 +114,13 @@ extension WitnessDatabase {
                 guard let size: Int = row["cosigned_size"], let root: Data = row["cosigned_root"] else { return nil }
                 return Checkpoint(origin: row["origin"], size: size, root: Array(root))
             }
-            let decision = HeadUpdate.decide(
-                stored: stored, proposed: proposed,
-                currhashAtStoredSize: try stored.flatMap { s in s.size == 0 ? s.root : try Self.currhash(db, upstream: id, position: s.size) },
-                storedCurrhashAtProposedSize: try Self.currhash(db, upstream: id, position: proposed.size))
+            // SPEC: witness-protocol v2 §2 — consistent iff an RFC 6962 consistency proof verifies;
+            // the proof comes from the verified tree, the decision checks it against both roots.
+            let proof = stored.flatMap { stored -> [[UInt8]]? in
+                let (old, new) = (min(stored.size, proposed.size), max(stored.size, proposed.size))
+                return try? MerkleTree(size: new, nodes: StoredMerkleNodes(db: db, upstream: id)).consistencyProof(from: old)
+            }
+            let decision = HeadUpdate.decide(stored: stored, proposed: proposed, consistency: proof)
             // An oversized head body is not kept: the head is stored without one (never an older body).
             let head: [(any DatabaseValueConvertible & Sendable)?]? = headBody.map {
                 $0.body.count <= Self.maxStoredHeadBodyBytes ? [Data($0.body), $0.signature, $0.fetched.seconds] : [nil, nil, nil]
@@ -131,9 +135,10 @@ extension WitnessDatabase {
             switch decision {
             case .advance:
                 try db.execute(sql: """
-                    UPDATE upstream SET cosigned_size = ?, cosigned_root = ?, cosigned_note = ?, cosigned_time = ?, last_advance = ?
+                    UPDATE upstream SET cosigned_size = ?, cosigned_root = ?, cosigned_currhash = ?, cosigned_note = ?,
+                        cosigned_time = ?, last_advance = ?
                     WHERE id = ?
-                    """, arguments: [proposed.size, Data(proposed.root), note, cosignedAt, time.seconds, id])
+                    """, arguments: [proposed.size, Data(proposed.root), currhash.map { Data($0) }, note, cosignedAt, time.seconds, id])
                 if let ledgerRecord { _ = try Self.append(ledgerRecord, created: time.atom, in: db) }
             case .unchanged:
                 try db.execute(sql: "UPDATE upstream SET cosigned_note = ?, cosigned_time = ? WHERE id = ?",

@@ -188,6 +188,7 @@ extension WitnessDatabase {
             let fetched: Int64? = row["head_fetched"]
             cosigned = CosignedHead(
                 checkpoint: Checkpoint(origin: row["origin"], size: cosignedSize, root: Array(root)),
+                currhash: (row["cosigned_currhash"] as Data?).map { Array($0) },
                 note: row["cosigned_note"], time: row["cosigned_time"],
                 upstreamSigned: headBody.map { UpstreamSignedBody(body: Array($0), signature: row["head_signature"],
                                                                   fetched: Timestamp(seconds: fetched ?? 0)) })

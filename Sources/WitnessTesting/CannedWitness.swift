@@ -123,12 +123,15 @@ package final class CannedWitness: Sendable {
             guard let size = Int(parts[5]), size >= 0, String(size) == parts[5] else {
                 return sign(400, .object(["error": "malformed size"]), behaviour, delay)
             }
-            guard size <= chain.verifiedSize, let root = size == 0 ? [UInt8](repeating: 0, count: 32) : chain.roots[size] else {
+            guard size <= chain.verifiedSize, let root = size == 0 ? RFC6962.emptyRoot : chain.roots[size] else {
                 return sign(404, .object(["error": "beyond the verified chain"]), behaviour, delay)
             }
             var members: [JSONMember] = [
                 JSONMember("origin", .string(chain.origin)), JSONMember("size", .int(size)),
-                JSONMember("root", .string(Base64.encode(root))), JSONMember("verified_size", .int(chain.verifiedSize)),
+                JSONMember("root", .string(Base64.encode(root))),
+                // The client decides on tree heads; the currhash is served for the format only.
+                JSONMember("currhash", size == 0 ? .null : .string(Base64URL.encode(RFC6962.leafHash(root)))),
+                JSONMember("verified_size", .int(chain.verifiedSize)),
             ]
             if query?.contains("material=0") != true { members.append(JSONMember("upstream_signed", .null)) }
             return sign(200, .object(members), behaviour, delay)

@@ -128,6 +128,16 @@ package final class FakeChronicle: Sendable {
         Base64URL.decode(entries(history)[position - 1].currhash, length: 32)!
     }
 
+    /// The §2.1 tree hash of the first `size` entries of `history` (a checkpoint's root).
+    package func treeRoot(_ size: Int, in history: String = "main") -> [UInt8] {
+        RFC6962.treeHash(entries(history).prefix(size).map { Base64URL.decode($0.currhash, length: 32)! })
+    }
+
+    /// The checkpoint of the first `size` entries of `history` under `origin`.
+    package func checkpoint(_ origin: String, size: Int, in history: String = "main") -> Checkpoint {
+        Checkpoint(origin: origin, size: size, root: treeRoot(size, in: history))
+    }
+
     /// Serves `history` to every path without an override.
     package func serve(_ history: String) { state.withLock { $0.served = history } }
 

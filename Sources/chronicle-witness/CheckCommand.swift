@@ -91,8 +91,8 @@ struct CheckCommand: AsyncParsableCommand {
         guard let root = Base64.decode(parts[1]).flatMap({ $0.count == 32 ? $0 : nil }) ?? Base64URL.decode(parts[1], length: 32) else {
             throw CLIFailure("--head \(text): ROOT is not base64 or base64url of 32 bytes")
         }
-        if size == 0, root != [UInt8](repeating: 0, count: 32) {
-            throw CLIFailure("--head \(text): the empty chain's root is 32 zero bytes")
+        if size == 0, root != RFC6962.emptyRoot {
+            throw CLIFailure("--head \(text): the empty chain's root is SHA-256 of the empty string")
         }
         return Checkpoint(origin: origin, size: size, root: root)
     }

@@ -36,7 +36,8 @@ struct StatusCommand: ParsableCommand {
             var size = "\(u.cosigned?.checkpoint.size ?? 0) cosigned, \(u.size) verified"
             if let target = u.syncTarget { size += ", syncing to \(target)" }
             print("  size         \(size)")
-            print("  head         \(u.cosigned?.checkpoint.rootBase64URL ?? "-")")
+            print("  head         \(u.cosigned?.currhash.map(Base64URL.encode) ?? "-")")
+            print("  tree root    \(u.cosigned.map { Base64.encode($0.checkpoint.root) } ?? "-")")
             print("  last poll    \(ago(u.lastPoll))")
             print("  last advance \(ago(u.lastAdvance))")
             print("  age          \(status.ageSeconds.map { "\($0)s since the last cosignature" } ?? "never cosigned")")

@@ -60,8 +60,7 @@ struct FuzzStage {
         self.bodies = bodies
 
         let cp = { (entries: [ChronicleEntry], size: Int) -> Checkpoint in
-            size == 0 ? .empty(origin: "fuzz.example.org/chronicle")
-                : Checkpoint(origin: "fuzz.example.org/chronicle", size: size, root: Base64URL.decode(entries[size - 1].currhash, length: 32)!)
+            Checkpoint(origin: "fuzz.example.org/chronicle", chain: entries.prefix(size).map { Base64URL.decode($0.currhash, length: 32)! })
         }
         let keys = witnessKeys, names = witnesses.map(\.name)
         func note(_ checkpoint: Checkpoint, _ signers: [Int]) -> CosignedCheckpoint {
@@ -96,9 +95,9 @@ struct FuzzStage {
         let bare = GossipHead(origin: origin, upstreamKey: key, cosigned: notes[1], upstreamSigned: nil)
         gossip = [GossipMessage(from: witnesses[1], heads: [head, bare], evidence: []),
                   GossipMessage(from: witnesses[2], heads: [head], evidence: Array(evidence.prefix(2)))]
-        attestations = [PositionAttestation(origin: origin, size: 3, root: Base64URL.decode(main[2].currhash, length: 32)!,
+        attestations = [PositionAttestation(origin: origin, size: 3, root: cp(main, 3).root, currhash: Base64URL.decode(main[2].currhash, length: 32)!,
                                             verifiedSize: 6, upstreamSigned: bodies["lookup-3"]),
-                        PositionAttestation(origin: origin, size: 0, root: [UInt8](repeating: 0, count: 32), verifiedSize: 0, upstreamSigned: nil)]
+                        PositionAttestation(origin: origin, size: 0, root: RFC6962.emptyRoot, currhash: nil, verifiedSize: 0, upstreamSigned: nil)]
     }
 
     private static func entry(_ contents: String, at n: Int, on chain: Blakechain, client: Ed25519SecretKey) -> ChronicleEntry {

@@ -17,7 +17,8 @@ struct CheckpointNoteTests {
         #expect(checkpoint.text == IndependentCosignature.checkpointText(origin: Self.origin, size: 42, root: Self.root))
         #expect(try Checkpoint(text: checkpoint.text) == checkpoint)
         let empty = Checkpoint.empty(origin: Self.origin)
-        #expect(empty.text == "\(Self.origin)\n0\n\(Data(count: 32).base64EncodedString())\n")
+        // SPEC: witness-protocol v2 §2 — the empty chain's root is SHA-256 of the empty string.
+        #expect(empty.text == "\(Self.origin)\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n")
         #expect(try Checkpoint(text: empty.text) == empty)
     }
 
@@ -150,7 +151,8 @@ struct CheckpointNoteTests {
     }
 }
 
-/// The pure witness decision (witness-protocol §3: never two inconsistent checkpoints).
+/// The pure witness decision (witness-protocol §3: never two inconsistent checkpoints), on real
+/// RFC 6962 trees: a chain of 9 leaves and a fork of it that parts after leaf 3 (v2 §2).
 @Suite("HeadUpdate decisions")
 struct HeadUpdateTests {
     enum Expected: Sendable, Equatable { case advance, unchanged, stale(Int), inconsistent }
@@ -159,38 +161,53 @@ struct HeadUpdateTests {
         var label: String
         var stored: Checkpoint?
         var proposed: Checkpoint
-        var atStored: [UInt8]?
-        var atProposed: [UInt8]?
+        var proof: [[UInt8]]?
         var expected: Expected
         var testDescription: String { label }
     }
 
-    static func h(_ n: UInt8) -> [UInt8] { [UInt8](repeating: n, count: 32) }
-    static func c(_ size: Int, _ root: UInt8, origin: String = "o.example") -> Checkpoint {
-        size == 0 ? .empty(origin: origin) : Checkpoint(origin: origin, size: size, root: h(root))
+    static let main: [[UInt8]] = (1...9).map { [UInt8](repeating: $0, count: 32) }
+    static let fork: [[UInt8]] = Array(main.prefix(3)) + (4...9).map { [UInt8](repeating: $0 + 100, count: 32) }
+
+    static func c(_ size: Int, _ chain: [[UInt8]] = main, origin: String = "o.example") -> Checkpoint {
+        Checkpoint(origin: origin, chain: Array(chain.prefix(size)))
+    }
+
+    /// The consistency proof from `old` to `new` in `chain`'s tree.
+    static func p(_ old: Int, _ new: Int, _ chain: [[UInt8]] = main) -> [[UInt8]] {
+        try! MerkleTree(size: new, nodes: MerkleLeaves(leaves: Array(chain.prefix(new)))).consistencyProof(from: old)
+    }
+
+    static func flipped(_ proof: [[UInt8]]) -> [[UInt8]] {
+        var proof = proof
+        proof[0][0] ^= 1
+        return proof
     }
 
     static let cases: [Case] = [
-        Case(label: "first head", stored: nil, proposed: c(5, 5), expected: .advance),
-        Case(label: "first head of an empty chain", stored: nil, proposed: c(0, 0), expected: .advance),
-        Case(label: "growth that contains the stored head", stored: c(5, 5), proposed: c(7, 7), atStored: h(5), expected: .advance),
-        Case(label: "growth from the empty head", stored: c(0, 0), proposed: c(4, 4), expected: .advance),
-        Case(label: "same head", stored: c(5, 5), proposed: c(5, 5), expected: .unchanged),
-        Case(label: "empty head again", stored: c(0, 0), proposed: c(0, 0), expected: .unchanged),
-        Case(label: "older consistent head", stored: c(5, 5), proposed: c(3, 3), atProposed: h(3), expected: .stale(5)),
-        Case(label: "older head of unknown consistency", stored: c(5, 5), proposed: c(3, 3), expected: .stale(5)),
-        Case(label: "proposed empty after a head", stored: c(5, 5), proposed: c(0, 0), expected: .stale(5)),
-        Case(label: "two roots at one size", stored: c(5, 5), proposed: c(5, 6), expected: .inconsistent),
-        Case(label: "growth without the stored head", stored: c(5, 5), proposed: c(7, 7), atStored: h(9), expected: .inconsistent),
-        Case(label: "growth without proof", stored: c(5, 5), proposed: c(7, 7), atStored: nil, expected: .inconsistent),
-        Case(label: "older head that differs", stored: c(5, 5), proposed: c(3, 3), atProposed: h(4), expected: .inconsistent),
-        Case(label: "another origin", stored: c(5, 5), proposed: c(7, 7, origin: "p.example"), atStored: h(5), expected: .inconsistent),
+        Case(label: "first head", stored: nil, proposed: c(5), expected: .advance),
+        Case(label: "first head of an empty chain", stored: nil, proposed: c(0), expected: .advance),
+        Case(label: "growth proven consistent", stored: c(5), proposed: c(7), proof: p(5, 7), expected: .advance),
+        Case(label: "growth from a complete subtree", stored: c(4), proposed: c(9), proof: p(4, 9), expected: .advance),
+        Case(label: "growth from the empty head", stored: c(0), proposed: c(4), proof: [], expected: .advance),
+        Case(label: "same head", stored: c(5), proposed: c(5), expected: .unchanged),
+        Case(label: "empty head again", stored: c(0), proposed: c(0), expected: .unchanged),
+        Case(label: "older head proven consistent", stored: c(5), proposed: c(3), proof: p(3, 5), expected: .stale(5)),
+        Case(label: "proposed empty after a head", stored: c(5), proposed: c(0), proof: [], expected: .stale(5)),
+        Case(label: "older head without proof", stored: c(5), proposed: c(3), proof: nil, expected: .inconsistent),
+        Case(label: "two roots at one size", stored: c(5), proposed: c(5, fork), expected: .inconsistent),
+        Case(label: "growth of the other history", stored: c(5, fork), proposed: c(7), proof: p(5, 7), expected: .inconsistent),
+        Case(label: "growth with the other history's proof", stored: c(5), proposed: c(7), proof: p(5, 7, fork), expected: .inconsistent),
+        Case(label: "growth without proof", stored: c(5), proposed: c(7), proof: nil, expected: .inconsistent),
+        Case(label: "growth with a flipped proof", stored: c(5), proposed: c(7), proof: flipped(p(5, 7)), expected: .inconsistent),
+        Case(label: "growth with a truncated proof", stored: c(5), proposed: c(7), proof: Array(p(5, 7).dropLast()), expected: .inconsistent),
+        Case(label: "older head of the other history", stored: c(5), proposed: c(4, fork), proof: p(4, 5), expected: .inconsistent),
+        Case(label: "another origin", stored: c(5), proposed: c(7, origin: "p.example"), proof: p(5, 7), expected: .inconsistent),
     ]
 
     @Test(arguments: cases)
     func decides(_ c: Case) {
-        let decision = HeadUpdate.decide(stored: c.stored, proposed: c.proposed, currhashAtStoredSize: c.atStored,
-                                         storedCurrhashAtProposedSize: c.atProposed)
+        let decision = HeadUpdate.decide(stored: c.stored, proposed: c.proposed, consistency: c.proof)
         let got: Expected
         switch decision {
         case .advance: got = .advance

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 import WitnessCore
+import WitnessTesting
 
 /// Deterministic keys, a staged Chronicle and signed bodies for the evidence tests.
 enum EvidenceStage {
@@ -101,7 +102,8 @@ final class StagedChain {
     }
 
     /// Raw currhash of entry `position` (1-based).
-    func root(_ position: Int) -> [UInt8] { Base64URL.decode(entries[position - 1].currhash)! }
+    /// The §2.1 tree hash of the first `size` entries (a checkpoint's root).
+    func root(_ size: Int) -> [UInt8] { IndependentMerkle.treeHash(entries.prefix(size).map { Base64URL.decode($0.currhash)! }) }
 }
 
 @Suite("Evidence JSON format (witness-protocol §6)")

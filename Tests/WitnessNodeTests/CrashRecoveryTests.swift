@@ -47,7 +47,7 @@ struct CrashRecoveryTests {
         #expect(try await servedNote(witness) == nil)
 
         witness.sync.beforeHeadCommit = nil
-        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 5, root: fake.currhash(5))))
+        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 5, root: fake.treeRoot(5))))
         #expect(try witness.headSizes(Self.origin) == [5])
         #expect(try await servedNote(witness) == (try witness.upstream(Self.origin)).cosigned?.note)
     }
@@ -75,7 +75,7 @@ struct CrashRecoveryTests {
         #expect(try await servedNote(witness) == before.cosigned?.note)
 
         witness.sync.beforeHeadCommit = nil
-        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 8, root: fake.currhash(8))))
+        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 8, root: fake.treeRoot(8))))
         #expect(try witness.headSizes(Self.origin) == [5, 8])
     }
 
@@ -118,11 +118,11 @@ struct CrashRecoveryTests {
         let witness = try WitnessHarness(database: try WitnessDatabase.open(path: path), transport: transport, clock: clock)
         let record = try witness.upstream(Self.origin)
         // What was acknowledged (the head at 5, its ledger entry, the verified pages) is still there.
-        #expect(record.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: 5, root: fake.currhash(5)))
+        #expect(record.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: 5, root: fake.treeRoot(5)))
         #expect(try witness.headSizes(Self.origin) == [5])
         #expect(try witness.database.upstreamCurrhashes(upstream: record.id).count == record.size)
 
-        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 11, root: fake.currhash(11))))
+        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 11, root: fake.treeRoot(11))))
         #expect(try witness.headSizes(Self.origin) == [5, 11])
         #expect(try witness.database.upstreamCurrhashes(upstream: record.id) == (1...11).map { fake.currhash($0) })
         let verifier = ChainVerifier()
@@ -147,7 +147,7 @@ struct CrashRecoveryTests {
         transport.failing(nil)
         let witness = try WitnessHarness(database: try WitnessDatabase.open(path: path), transport: transport)
         #expect(try witness.upstream(Self.origin).size == 20)
-        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 30, root: fake.currhash(30))))
+        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 30, root: fake.treeRoot(30))))
         #expect(try witness.database.upstreamCurrhashes(upstream: try witness.upstream(Self.origin).id) == (1...30).map { fake.currhash($0) })
     }
 }

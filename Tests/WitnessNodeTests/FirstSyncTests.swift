@@ -35,7 +35,7 @@ struct FirstSyncTests {
         try await witness.add(Self.origin, url: Self.base, key: fake.serverKey.publicKey)
 
         let outcome = try await witness.poll(Self.origin)
-        #expect(outcome == .advanced(Checkpoint(origin: Self.origin, size: 3000, root: fake.currhash(3000))))
+        #expect(outcome == .advanced(Checkpoint(origin: Self.origin, size: 3000, root: fake.treeRoot(3000))))
         try expectEveryPositionStored(witness, fake, count: 3000)
         // 3000 = 6 × 500: page 6 is full, so `next` names an empty page 7 (chronicle-protocol §4.13).
         #expect(transport.requested == [Self.base + "/lasthash", Self.base + "/export"] + (2...7).map { Self.base + "/export/\($0)" })
@@ -46,7 +46,7 @@ struct FirstSyncTests {
         #expect(try witness.headSizes(Self.origin) == [3000])
         let note = try #require(record.cosigned?.note)
         #expect(IndependentCosignature.verify(note: note, name: WitnessHarness.name, publicKey: witness.key.publicKey.bytes)?.checkpointText
-                == IndependentCosignature.checkpointText(origin: Self.origin, size: 3000, root: fake.currhash(3000)))
+                == IndependentCosignature.checkpointText(origin: Self.origin, size: 3000, root: fake.treeRoot(3000)))
     }
 
     @Test func verifiesAnUnpaginatedExportInOneResponse() async throws {
@@ -76,7 +76,7 @@ struct FirstSyncTests {
         transport.failing(nil)
         let before = transport.requested.count
         let resumed = try await witness.poll(Self.origin)
-        #expect(resumed == .advanced(Checkpoint(origin: Self.origin, size: 3000, root: fake.currhash(3000))))
+        #expect(resumed == .advanced(Checkpoint(origin: Self.origin, size: 3000, root: fake.treeRoot(3000))))
         try expectEveryPositionStored(witness, fake, count: 3000)
         // The resumed sync starts at the stored head, not at genesis.
         let again = Array(transport.requested[before...])
@@ -97,7 +97,7 @@ struct FirstSyncTests {
         fake.advance(seconds: 30)
         fake.append(35)
         let before = transport.requested.count
-        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 75, root: fake.currhash(75))))
+        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 75, root: fake.treeRoot(75))))
         try expectEveryPositionStored(witness, fake, count: 75)
         let since = "/since/" + fake.entries()[39].currhash
         let anchor = fake.entries()[39].currhash.replacingOccurrences(of: "=", with: "%3D")

@@ -64,7 +64,7 @@ struct HostileUpstreamTests {
         }
         // Once the upstream serves the true chain again, it is verified and cosigned.
         fake.misbehave { $0.tamperedPosition = nil }
-        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 10, root: fake.currhash(10))))
+        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 10, root: fake.treeRoot(10))))
     }
 
     @Test(arguments: [1, 75, 150, 300])
@@ -79,7 +79,7 @@ struct HostileUpstreamTests {
         #expect(try witness.database.upstreamCurrhashes(upstream: record.id) == (0..<(position - 1)).map { fake.currhash($0 + 1) })
         #expect(record.cosigned == nil)
         fake.misbehave { $0.tamperedPosition = nil }
-        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 300, root: fake.currhash(300))))
+        #expect(try await witness.poll(Self.origin) == .advanced(Checkpoint(origin: Self.origin, size: 300, root: fake.treeRoot(300))))
     }
 
     @Test func tamperedGrowthLeavesTheCosignedHeadWhereItWas() async throws {
@@ -90,7 +90,7 @@ struct HostileUpstreamTests {
         witness.clock.advance(seconds: 60)
         #expect(try await witness.poll(Self.origin) == .failed(.chain(origin: Self.origin, .badEntrySignature(position: 8))))
         let record = try witness.upstream(Self.origin)
-        #expect(record.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: 5, root: fake.currhash(5)))
+        #expect(record.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: 5, root: fake.treeRoot(5)))
         #expect(record.size <= 7)
         #expect(try witness.headSizes(Self.origin) == [5])
         #expect(try witness.database.evidenceList().isEmpty, "a corrupt entry is not signed misbehaviour evidence")

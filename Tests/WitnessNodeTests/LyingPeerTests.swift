@@ -24,7 +24,7 @@ struct LiarResponder: HTTPResponder {
         guard parts.count == 5, parts[2] == "position", let size = Int(parts[4]) else { return Response(status: .notFound) }
         // A signed answer with a made-up root and no upstream material.
         let root = (0..<32).map { UInt8(truncatingIfNeeded: size &* 7 &+ $0) }
-        let body = PHPJSON.pretty(PositionAttestation(origin: origin, size: size, root: root, verifiedSize: 100,
+        let body = PHPJSON.pretty(PositionAttestation(origin: origin, size: size, root: root, currhash: size == 0 ? nil : root, verifiedSize: 100,
                                                       upstreamSigned: nil).json)
         var fields = HTTPFields()
         fields[.contentType] = "application/json"
@@ -66,7 +66,7 @@ struct LyingPeerTests {
                                                               operatorName: nil, contact: nil, source: .cli, at: Timestamp(seconds: 0))
                 }
                 try await network.pollAll(Self.origin)
-                let truth = Checkpoint(origin: Self.origin, size: 6, root: fake.currhash(6))
+                let truth = Checkpoint(origin: Self.origin, size: 6, root: fake.treeRoot(6))
                 let bogusRoot = [UInt8](repeating: 0xAB, count: 32)
                 let target = network[0]
 
@@ -160,7 +160,7 @@ struct LyingPeerTests {
                      try node.database.latestPeerCosignatures().count, try node.database.peers().count]
                 }
                 let before = try state()
-                let truth = Checkpoint(origin: Self.origin, size: 3, root: fake.currhash(3))
+                let truth = Checkpoint(origin: Self.origin, size: 3, root: fake.treeRoot(3))
                 let sender = network[1]
                 let head = GossipHead(origin: Self.origin, upstreamKey: fake.serverKey.publicKey,
                                       cosigned: note(truth, by: sender.key, name: sender.name), upstreamSigned: nil)

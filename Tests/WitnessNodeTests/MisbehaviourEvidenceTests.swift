@@ -54,7 +54,7 @@ struct MisbehaviourEvidenceTests {
     func expectCosignedHeadStays(_ witness: WitnessHarness, _ fake: FakeChronicle, at size: Int,
                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
         let record = try witness.upstream(Self.origin)
-        #expect(record.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: size, root: fake.currhash(size)),
+        #expect(record.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: size, root: fake.treeRoot(size)),
                 sourceLocation: sourceLocation)
         #expect(try witness.headSizes(Self.origin) == [size], sourceLocation: sourceLocation)
         #expect(record.size == size, sourceLocation: sourceLocation)
@@ -176,7 +176,7 @@ struct MisbehaviourEvidenceTests {
         // SPEC: witness-protocol §6 — the cosignatures of the witnesses that saw E are included for context.
         #expect(try Evidence(bytes: stored.body).items.contains { $0.cosigned == note })
         let record = try witness.upstream(Self.origin)
-        #expect(record.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: 5, root: fake.currhash(5)))
+        #expect(record.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: 5, root: fake.treeRoot(5)))
         #expect(try witness.headSizes(Self.origin) == [5])
     }
 
@@ -187,7 +187,7 @@ struct MisbehaviourEvidenceTests {
             fake.advance(seconds: 60)
             witness.clock.advance(seconds: 60)
             let outcome = try await witness.poll(Self.origin)
-            #expect(outcome == .unchanged(Checkpoint(origin: Self.origin, size: 5, root: fake.currhash(5))))
+            #expect(outcome == .unchanged(Checkpoint(origin: Self.origin, size: 5, root: fake.treeRoot(5))))
         }
         // One withholding episode, one evidence object and one ledger entry, not one per poll.
         let stored = try expectProvenEvidence(witness, kind: .freeze)

@@ -36,9 +36,15 @@ struct OwnNodeGrowthTests {
         let record = try witness.upstream(origin)
         let head = try #require(record.cosigned, sourceLocation: sourceLocation)
         let upstreamHead = try #require(try upstream.entry(at: size), sourceLocation: sourceLocation)
-        let root = try #require(Base64URL.decode(upstreamHead.currhash, length: 32))
+        let currhash = try #require(Base64URL.decode(upstreamHead.currhash, length: 32))
+        // SPEC: witness-protocol v2 §2.1 — the root is the tree hash over the upstream's own
+        // currhashes, computed here with swift-crypto from the upstream's ledger.
+        let root = IndependentMerkle.treeHash(try (0..<size).map {
+            Base64URL.decode(try #require(try upstream.entry(at: $0 + 1)).currhash, length: 32)!
+        })
         #expect(head.checkpoint == Checkpoint(origin: origin, size: size, root: root), sourceLocation: sourceLocation)
-        #expect(try witness.database.upstreamCurrhash(upstream: record.id, position: size) == root, sourceLocation: sourceLocation)
+        #expect(head.currhash == currhash, sourceLocation: sourceLocation)
+        #expect(try witness.database.upstreamCurrhash(upstream: record.id, position: size) == currhash, sourceLocation: sourceLocation)
         #expect(head.time == time, sourceLocation: sourceLocation)
         let parsed = try CosignedCheckpoint(parsing: head.note)
         #expect(parsed.checkpoint == head.checkpoint, sourceLocation: sourceLocation)
@@ -102,11 +108,12 @@ struct OwnNodeGrowthTests {
             let records = try witness.ledgerRecords(type: "witness-head/v1")
             let record = try #require(records.first)
             let head = try #require(try witness.upstream(origin).cosigned)
-            let upstreamEntry = try #require(try upstream.entry(at: 2))
-            let upstreamRoot = try #require(Base64URL.decode(upstreamEntry.currhash, length: 32))
+            let upstreamEntries = try (1...2).map { try #require(try upstream.entry(at: $0)) }
+            let upstreamRoot = IndependentMerkle.treeHash(upstreamEntries.map { Base64URL.decode($0.currhash, length: 32)! })
             #expect(record["origin"]?.stringValue == origin)
             #expect(record["size"]?.intValue == 2)
             #expect(record["root"]?.stringValue == Data(upstreamRoot).base64EncodedString())
+            #expect(record["currhash"]?.stringValue == upstreamEntries[1].currhash)
             #expect(record["time"]?.stringValue == witness.clock.now().rfc3339)
             #expect(record["cosigned"]?.stringValue == head.note)
 

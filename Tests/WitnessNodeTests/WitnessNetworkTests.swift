@@ -32,7 +32,9 @@ struct WitnessNetworkTests {
             @Sendable func converged(at size: Int) async throws -> Bool {
                 for member in network.members {
                     guard let (json, note) = try await member.freshness(Self.origin),
-                          note.checkpoint.size == size, note.checkpoint.root == fake.currhash(size),
+                          note.checkpoint.size == size, note.checkpoint.root == fake.treeRoot(size),
+                          // v2 §7: the chain head a Chronicle user knows, proven as the tree's last leaf.
+                          try FreshnessAnswer(json: json).provenCurrhash == fake.currhash(size),
                           json["status"]?.stringValue == "fresh",
                           try member.cosigners(of: note, among: keys) == everyone else { return false }
                 }
@@ -67,7 +69,7 @@ struct WitnessNetworkTests {
             }
             try await network.pollAll(Self.origin)
             for index in 0..<5 {
-                let expected = index < 2 ? forked.currhash(6, in: "fork") : honest.currhash(6)
+                let expected = index < 2 ? forked.treeRoot(6, in: "fork") : honest.treeRoot(6)
                 #expect(try network[index].database.upstream(origin: Self.origin)?.cosigned?.checkpoint.root == expected)
             }
             var rounds = 0
@@ -135,7 +137,7 @@ struct WitnessNetworkTests {
             let frozen = try #require(try network[0].database.upstream(origin: Self.origin))
             #expect(frozen.frozen != nil)
             // Node 0 never cosigned beyond what it verified itself.
-            #expect(frozen.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: 5, root: live.currhash(5)))
+            #expect(frozen.cosigned?.checkpoint == Checkpoint(origin: Self.origin, size: 5, root: live.treeRoot(5)))
             let freshness = try #require(try await network[0].freshness(Self.origin))
             #expect(freshness.json["status"]?.stringValue == "frozen")
             let record = try #require(try network[4].database.evidenceList(origin: Self.origin).first)

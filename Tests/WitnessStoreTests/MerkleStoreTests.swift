@@ -66,22 +66,7 @@ struct MerkleStoreTests {
         let entries = F.entries(11)
         let page = try F.page(entries)
         let verified = page.entries
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try Migrations.migrator.migrate(queue, upTo: "v5-hostile-world")
-            try await queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO upstream (id, origin, origin_hash, url, publickey, uniqueid, added, size, currhash, hashstate)
-                    VALUES (1, ?, ?, 'https://store.example/chronicle', ?, 'u1', '2026-01-01T00:00:00+00:00', 11, ?, ?);
-                    INSERT INTO upstream_response (id, upstream, path, fetched, body, signature) VALUES (1, 1, '/export', 0, x'20', 'sig');
-                    """, arguments: [F.origin, SHA256.hash(Array(F.origin.utf8)).hexString, Data(F.server.publicKey.bytes),
-                                     Data(page.tipAfter.currhash), Data(page.tipAfter.hashstate)])
-                for entry in verified {
-                    try db.execute(sql: "INSERT INTO upstream_entry (upstream, position, currhash, summaryhash, response) VALUES (1, ?, ?, ?, 1)",
-                                   arguments: [entry.position, Data(entry.currhash), Data(entry.summaryhash)])
-                }
-            }
-        }
+        try await Self.legacyDatabase(path: path, upTo: "v5-hostile-world", page: page)
         let database = try WitnessDatabase.open(path: path)
         let leaves = MerkleLeaves(leaves: verified.map(\.currhash))
         for n in 0...11 {
@@ -92,5 +77,29 @@ struct MerkleStoreTests {
         try await database.commitVerifiedPage(upstream: 1, fromSize: 11, try F.page(more, after: try database.upstream(id: 1)!.tip), at: F.t0)
         let all = MerkleLeaves(leaves: try database.upstreamCurrhashes(upstream: 1))
         #expect(try database.merkleRoot(upstream: 1, size: 17) == MerkleTree(size: 17, nodes: all).root())
+    }
+
+    /// A database at migration `upTo` watching one upstream with `page` verified, written as the
+    /// code of that time did (no tree rows), with `extra` SQL run after.
+    static func legacyDatabase(path: String, upTo migration: String, page: VerifiedPage, extra: String = "",
+                               arguments: StatementArguments = []) async throws {
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(queue, upTo: migration)
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO upstream (id, origin, origin_hash, url, publickey, uniqueid, added, size, currhash, hashstate)
+                VALUES (1, ?, ?, 'https://store.example/chronicle', ?, 'u1', '2026-01-01T00:00:00+00:00', ?, ?, ?);
+                INSERT INTO upstream_response (id, upstream, path, fetched, body, signature) VALUES (1, 1, '/export', 0, x'20', 'sig');
+                """, arguments: [F.origin, SHA256.hash(Array(F.origin.utf8)).hexString, Data(F.server.publicKey.bytes),
+                                 page.tipAfter.size, Data(page.tipAfter.currhash), Data(page.tipAfter.hashstate)])
+            for entry in page.entries {
+                try db.execute(sql: "INSERT INTO upstream_entry (upstream, position, currhash, summaryhash, response) VALUES (1, ?, ?, ?, 1)",
+                               arguments: [entry.position, Data(entry.currhash), Data(entry.summaryhash)])
+            }
+            if migration != "v5-hostile-world" {
+                try WitnessDatabase.growMerkle(db, upstream: 1, fromSize: 0, currhashes: page.entries.map(\.currhash))
+            }
+            if !extra.isEmpty { try db.execute(sql: extra, arguments: arguments) }
+        }
     }
 }

@@ -34,10 +34,10 @@ enum StoreFixtures {
         return (database, try database.upstream(origin: origin)!.id)
     }
 
-    /// The checkpoint of the stored chain at `size`.
+    /// The checkpoint of the stored chain at `size`: the tree hash computed here from the stored
+    /// currhashes, independently of the stored tree.
     static func checkpoint(_ database: WitnessDatabase, _ id: Int64, size: Int) throws -> Checkpoint {
-        size == 0 ? Checkpoint.empty(origin: origin)
-            : Checkpoint(origin: origin, size: size, root: try database.upstreamCurrhash(upstream: id, position: size)!)
+        Checkpoint(origin: origin, chain: Array(try database.upstreamCurrhashes(upstream: id).prefix(size)))
     }
 
     /// Cosigns `checkpoint` and asks the store to advance to it, as `UpstreamSync.cosign` does.
@@ -48,7 +48,7 @@ enum StoreFixtures {
         let time = t0.adding(seconds: seconds)
         let cosignature = Cosignature.sign(checkpoint, time: UInt64(time.seconds), name: "store.test", key: witness)
         let note = CosignedCheckpoint(checkpoint: checkpoint, cosignatures: [cosignature]).serialized
-        let record = LedgerAppend.signed(WitnessRecord.head(checkpoint, time: time, cosigned: note), by: witness)
+        let record = LedgerAppend.signed(WitnessRecord.head(checkpoint, currhash: nil, time: time, cosigned: note), by: witness)
         return try await database.advanceHead(upstream: id, proposed: checkpoint, note: note, cosignedAt: time.seconds, headBody: headBody,
                                               ledgerRecord: record, at: time, beforeCommit: beforeCommit)
     }

@@ -1,14 +1,15 @@
 /// The head of a Chronicle in the C2SP checkpoint text form.
 ///
-/// SPEC: witness-protocol §2 — `<origin>\n<size>\n<base64(raw currhash of entry <size>)>\n`,
-/// size in decimal without leading zeros, the empty chain has size 0 and 32 zero bytes as
+/// SPEC: witness-protocol v2 §2 — `<origin>\n<size>\n<base64(MTH(currhash_1 .. currhash_size))>\n`:
+/// the root is the RFC 6962 tree hash over the chain's currhashes (§2.1, `RFC6962`), size in
+/// decimal without leading zeros, the empty chain has size 0 and SHA-256 of the empty string as
 /// root, and there are no extension lines.
 public struct Checkpoint: Sendable, Hashable, CustomStringConvertible {
     /// The Chronicle's API base without scheme or trailing slash.
     public var origin: String
     /// Number of entries.
     public var size: Int
-    /// Raw currhash of entry `size` (32 zero bytes for the empty chain).
+    /// The tree hash of the first `size` currhashes (SHA-256 of nothing for the empty chain).
     public var root: [UInt8]
 
     /// Makes a checkpoint; `root` must be 32 bytes.
@@ -19,16 +20,18 @@ public struct Checkpoint: Sendable, Hashable, CustomStringConvertible {
         self.root = root
     }
 
+    /// The checkpoint of the chain whose raw currhashes, in order, are `chain` (§2.1 tree hash).
+    public init(origin: String, chain: [[UInt8]]) {
+        self.init(origin: origin, size: chain.count, root: RFC6962.treeHash(chain))
+    }
+
     /// The checkpoint of an empty chain.
     public static func empty(origin: String) -> Checkpoint {
-        Checkpoint(origin: origin, size: 0, root: [UInt8](repeating: 0, count: 32))
+        Checkpoint(origin: origin, size: 0, root: RFC6962.emptyRoot)
     }
 
     /// The exact text that cosignatures sign.
     public var text: String { "\(origin)\n\(size)\n\(Base64.encode(root))\n" }
-
-    /// The root as Chronicle spells currhashes (padded base64url).
-    public var rootBase64URL: String { Base64URL.encode(root) }
 
     public var description: String { "\(origin) @ \(size) \(Base64.encode(root))" }
 
@@ -54,8 +57,10 @@ public struct Checkpoint: Sendable, Hashable, CustomStringConvertible {
         guard let root = Base64.decode(lines[2]), root.count == 32, Base64.encode(root) == lines[2] else {
             throw .malformedCheckpoint("root line \"\(lines[2])\" is not canonical base64 of 32 bytes")
         }
-        if size == 0, root != [UInt8](repeating: 0, count: 32) {
-            throw .malformedCheckpoint("an empty chain's root must be 32 zero bytes")
+        // A v1 note (root = the head's currhash) of the empty chain has 32 zero bytes here: it is
+        // not a v2 checkpoint, and v2 nodes ignore v1 notes (§2, migration).
+        if size == 0, root != RFC6962.emptyRoot {
+            throw .malformedCheckpoint("an empty chain's root must be SHA-256 of the empty string")
         }
         self.init(origin: origin, size: size, root: root)
     }

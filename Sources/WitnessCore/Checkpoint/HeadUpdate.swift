@@ -3,6 +3,8 @@
 /// SPEC: witness-protocol §3 — "A witness MUST NOT cosign two inconsistent checkpoints for one
 /// origin, ever". The store runs this inside the write transaction that commits the new head
 /// (transparency-dev's `Update(origin, f(prev) -> next)`), so the check and the commit are one.
+/// SPEC: witness-protocol v2 §2 — two checkpoints of one origin are consistent iff an RFC 6962
+/// consistency proof between them verifies: the decision checks the proof, never a position.
 public enum HeadUpdate: Sendable, Equatable {
     /// The proposed checkpoint extends the stored one: store it and cosign it.
     case advance
@@ -13,32 +15,27 @@ public enum HeadUpdate: Sendable, Equatable {
     /// Inconsistent with the stored head: never cosign; this is a split view.
     case inconsistent(reason: String)
 
-    /// Decides for `proposed`, given the stored checkpoint and the proposed chain's currhash at
-    /// the stored size (`currhashAtStoredSize`, nil if unknown) and, for a smaller proposal, the
-    /// stored chain's currhash at the proposed size (`storedCurrhashAtProposedSize`).
-    public static func decide(stored: Checkpoint?, proposed: Checkpoint,
-                              currhashAtStoredSize: [UInt8]?,
-                              storedCurrhashAtProposedSize: [UInt8]? = nil) -> HeadUpdate {
+    /// Decides for `proposed`, given the stored checkpoint and `consistency`: the RFC 6962
+    /// consistency proof from the smaller of the two sizes to the larger (nil when none could be
+    /// made, which never counts as consistent for a larger proposal).
+    public static func decide(stored: Checkpoint?, proposed: Checkpoint, consistency: [[UInt8]]?) -> HeadUpdate {
         guard let stored else { return .advance }
         guard stored.origin == proposed.origin else {
             return .inconsistent(reason: "origin \(proposed.origin) is not \(stored.origin)")
         }
-        // Every chain extends the empty one: only a second empty head is "unchanged".
-        if stored.size == 0 { return proposed.size == 0 ? .unchanged : .advance }
         if proposed.size == stored.size {
             return proposed.root == stored.root ? .unchanged
                 : .inconsistent(reason: "two roots at size \(stored.size)")
         }
+        let (old, new) = proposed.size > stored.size ? (stored, proposed) : (proposed, stored)
+        let consistent = consistency.map {
+            RFC6962.verifyConsistency(oldSize: old.size, newSize: new.size, oldRoot: old.root, newRoot: new.root, proof: $0)
+        } ?? false
         if proposed.size > stored.size {
-            guard let hash = currhashAtStoredSize else {
-                return .inconsistent(reason: "no proof that size \(proposed.size) extends size \(stored.size)")
-            }
-            return hash == stored.root ? .advance
-                : .inconsistent(reason: "the chain of size \(proposed.size) does not contain the cosigned entry \(stored.size)")
+            return consistent ? .advance
+                : .inconsistent(reason: "no consistency proof shows the tree of size \(proposed.size) extends the cosigned size \(stored.size)")
         }
-        if proposed.size == 0 { return .stale(stored: stored.size) }
-        guard let hash = storedCurrhashAtProposedSize else { return .stale(stored: stored.size) }
-        return hash == proposed.root ? .stale(stored: stored.size)
-            : .inconsistent(reason: "entry \(proposed.size) differs from the verified chain")
+        return consistent ? .stale(stored: stored.size)
+            : .inconsistent(reason: "the tree of size \(proposed.size) is not a prefix of the cosigned size \(stored.size)")
     }
 }

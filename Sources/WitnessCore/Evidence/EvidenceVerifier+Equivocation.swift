@@ -60,9 +60,8 @@ extension EvidenceVerifier {
                     + "with the same size and different roots: \(first.label) and \(second.label)")
             }
         }
-        // SPEC: witness-protocol §6 — "… or proven so by upstream-signed material"; §2 — two
-        // checkpoints are consistent iff the smaller one's root is the currhash at its size in the
-        // larger one's chain. Positions are only known for a chain linked back to genesis.
+        // SPEC: witness-protocol §6 — "… or proven so by upstream-signed material"; v2 §2 — the
+        // root is the tree hash over the chain, so only a chain linked back to genesis gives roots.
         if let summary = inconsistentSizes(found, bodies: bodies, witness: vkey.name, origin: evidence.origin) {
             return .proven(kind: .witnessEquivocation, summary: summary)
         }
@@ -70,30 +69,62 @@ extension EvidenceVerifier {
             + "never differ at one size, and no upstream-signed chain from genesis shows two of different sizes inconsistent")
     }
 
-    /// A summary if upstream-signed entries link a larger checkpoint's root back to genesis and the
-    /// entry at a smaller checkpoint's size is not that checkpoint's root.
+    /// A summary if upstream-signed entries, linked back to genesis, form a chain whose tree hash
+    /// is a larger checkpoint's root while its tree hash at a smaller checkpoint's size is not
+    /// that checkpoint's root.
     private static func inconsistentSizes(_ found: [Cosigned], bodies: [SignedBody], witness: String, origin: String) -> String? {
         var material: [[UInt8]: CheckedEntry] = [:]
         for entry in bodies.flatMap(\.entries) where entry.failure == nil {
             if let current = entry.current { material[current] = entry }
         }
-        for larger in found {
-            // The chain ending at the larger root, newest first.
-            var chain: [CheckedEntry] = []
-            var next = material[larger.checkpoint.root]
-            while let entry = next, chain.count <= material.count {
-                chain.append(entry)
-                guard let parent = entry.parent, !parent.isEmpty else { break }
-                next = material[parent]
-            }
-            guard chain.count == larger.checkpoint.size, chain.last?.parent?.isEmpty == true else { continue }
-            for smaller in found where smaller.checkpoint.size > 0 && smaller.checkpoint.size < larger.checkpoint.size {
-                let atSize = chain[larger.checkpoint.size - smaller.checkpoint.size]
-                guard atSize.current != smaller.checkpoint.root else { continue }
-                return "\(witness) cosigned inconsistent checkpoints of \(origin): upstream-signed entries link \(larger.label) "
-                    + "back to genesis, and entry \(smaller.checkpoint.size) of that chain is \(atSize.label), not the root of \(smaller.label)"
+        let depths = genesisDepths(material)
+        for larger in found where larger.checkpoint.size > 0 {
+            for (head, depth) in depths where depth == larger.checkpoint.size {
+                // The chain from genesis to `head`, oldest first.
+                var chain: [[UInt8]] = []
+                var next: [UInt8]? = head
+                while let hash = next, chain.count < depth {
+                    chain.append(hash)
+                    next = material[hash]?.parent
+                }
+                chain.reverse()
+                guard chain.count == depth, treeHash(chain[...]) == larger.checkpoint.root else { continue }
+                for smaller in found where smaller.checkpoint.size > 0 && smaller.checkpoint.size < larger.checkpoint.size {
+                    let root = treeHash(chain.prefix(smaller.checkpoint.size))
+                    guard root != smaller.checkpoint.root else { continue }
+                    return "\(witness) cosigned inconsistent checkpoints of \(origin): upstream-signed entries from genesis have "
+                        + "the tree hash of \(larger.label), and at size \(smaller.checkpoint.size) their tree hash is "
+                        + "\(Base64.encode(root)), not the root of \(smaller.label)"
+                }
             }
         }
         return nil
+    }
+
+    /// Each entry's position in a chain that links back to genesis through `material` (1 for the
+    /// first entry); entries whose ancestry leaves the material are absent. Iterative, linear.
+    private static func genesisDepths(_ material: [[UInt8]: CheckedEntry]) -> [[UInt8]: Int] {
+        var depths: [[UInt8]: Int] = [:]
+        var unlinked: Set<[UInt8]> = []
+        for start in material.keys where depths[start] == nil && !unlinked.contains(start) {
+            var path: [[UInt8]] = []
+            var cursor: [UInt8]? = start
+            var base: Int?
+            while let hash = cursor {
+                if let known = depths[hash] { base = known; break }
+                guard !unlinked.contains(hash), let entry = material[hash], path.count <= material.count else { break }
+                path.append(hash)
+                guard let parent = entry.parent, !parent.isEmpty else { base = 0; break }
+                cursor = parent
+            }
+            guard let base else { unlinked.formUnion(path); continue }
+            for (offset, hash) in path.reversed().enumerated() { depths[hash] = base + offset + 1 }
+        }
+        return depths
+    }
+
+    /// RFC 6962 tree hash over raw currhashes (witness-protocol §2.1).
+    private static func treeHash(_ currhashes: ArraySlice<[UInt8]>) -> [UInt8] {
+        (try? MerkleTree(size: currhashes.count, nodes: MerkleLeaves(leaves: Array(currhashes))).root()) ?? []
     }
 }

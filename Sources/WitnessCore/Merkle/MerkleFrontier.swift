@@ -62,3 +62,13 @@ public struct MerkleFrontier: Sendable, Equatable {
         return result
     }
 }
+
+extension RFC6962 {
+    /// `MTH` over the leaves `data` in order (SPEC: witness-protocol §2.1 — for a chain, its raw
+    /// currhashes), in one streaming pass with O(log n) memory.
+    public static func treeHash(_ data: some Sequence<[UInt8]>) -> [UInt8] {
+        var frontier = MerkleFrontier()
+        for leaf in data { _ = frontier.append(leafHash: leafHash(leaf)) }
+        return frontier.root
+    }
+}

@@ -8,8 +8,8 @@ struct WitnessViews {
     struct View {
         let witness: PolicyWitness
         var cosignatures: [(checkpoint: Checkpoint, time: Int64)] = []
-        /// size → root; size 0 is the empty chain's 32 zero bytes for everyone.
-        var chain: [Int: [UInt8]] = [0: [UInt8](repeating: 0, count: 32)]
+        /// size → root; size 0 is the empty tree for everyone.
+        var chain: [Int: [UInt8]] = [0: RFC6962.emptyRoot]
         var equivocatedAt: Int?
         /// Rejected notes that concern this witness: its line failed, or it served them.
         var rejected: [(source: String, failing: [String])] = []

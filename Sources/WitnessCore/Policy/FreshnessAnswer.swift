@@ -1,12 +1,18 @@
 /// One witness's freshness answer (`GET /witness/v1/freshness/<hex>`), written by the node and
 /// read by clients from this one definition.
 ///
-/// SPEC: witness-protocol §7 — `{"origin", "cosigned", "age_seconds", "status", "evidence"}`.
+/// SPEC: witness-protocol v2 §7 — `{"origin", "cosigned", "currhash", "currhash_proof",
+/// "age_seconds", "status", "evidence"}`.
 public struct FreshnessAnswer: Sendable, Equatable {
     /// The origin.
     public var origin: String
     /// The newest checkpoint with the witness's and its trusted peers' cosignatures.
     public var cosigned: CosignedCheckpoint
+    /// The chain head (raw currhash) at the checkpoint's size, as Chronicle's `/lasthash` names it;
+    /// nil for the empty chain or when not served. Trust it only through `provenCurrhash`.
+    public var currhash: [UInt8]?
+    /// The inclusion proof of the checkpoint's last leaf (`currhash`) in its tree.
+    public var currhashProof: [[UInt8]]
     /// Seconds since the witness's own cosignature, as it says; informative only (a client trusts
     /// cosignature times, never this).
     public var ageSeconds: Int64?
@@ -17,17 +23,32 @@ public struct FreshnessAnswer: Sendable, Equatable {
     public var evidence: [String]
 
     /// Makes an answer.
-    public init(origin: String, cosigned: CosignedCheckpoint, ageSeconds: Int64?, status: String?, evidence: [String]) {
+    public init(origin: String, cosigned: CosignedCheckpoint, currhash: [UInt8]? = nil, currhashProof: [[UInt8]] = [],
+                ageSeconds: Int64?, status: String?, evidence: [String]) {
         self.origin = origin
         self.cosigned = cosigned
+        self.currhash = currhash
+        self.currhashProof = currhashProof
         self.ageSeconds = ageSeconds
         self.status = status
         self.evidence = evidence
     }
 
     /// The node's answer: `status` derived by `UpstreamState.freshness`.
-    public init(origin: String, cosigned: CosignedCheckpoint, ageSeconds: Int64, status: FreshnessStatus, evidence: [String]) {
-        self.init(origin: origin, cosigned: cosigned, ageSeconds: ageSeconds, status: status.rawValue, evidence: evidence)
+    public init(origin: String, cosigned: CosignedCheckpoint, currhash: [UInt8]?, currhashProof: [[UInt8]],
+                ageSeconds: Int64, status: FreshnessStatus, evidence: [String]) {
+        self.init(origin: origin, cosigned: cosigned, currhash: currhash, currhashProof: currhashProof,
+                  ageSeconds: ageSeconds, status: status.rawValue, evidence: evidence)
+    }
+
+    /// The chain head at the checkpoint's size, when the served inclusion proof puts it as the
+    /// last leaf of the cosigned tree (SPEC: witness-protocol v2 §7); nil otherwise.
+    public var provenCurrhash: [UInt8]? {
+        let checkpoint = cosigned.checkpoint
+        guard let currhash, checkpoint.size > 0,
+              RFC6962.verifyInclusion(leafHash: RFC6962.leafHash(currhash), index: checkpoint.size - 1, size: checkpoint.size,
+                                      proof: currhashProof, root: checkpoint.root) else { return nil }
+        return currhash
     }
 
     /// The JSON object, members in the spec's order.
@@ -35,6 +56,8 @@ public struct FreshnessAnswer: Sendable, Equatable {
         .object([
             JSONMember("origin", .string(origin)),
             JSONMember("cosigned", .string(cosigned.serialized)),
+            JSONMember("currhash", currhash.map { .string(Base64URL.encode($0)) } ?? .null),
+            JSONMember("currhash_proof", .array(currhashProof.map { .string(Base64.encode($0)) })),
             JSONMember("age_seconds", ageSeconds.map { .int($0) } ?? .null),
             JSONMember("status", status.map { .string($0) } ?? .null),
             JSONMember("evidence", .array(evidence.map { .string($0) })),
@@ -63,7 +86,11 @@ public struct FreshnessAnswer: Sendable, Equatable {
         let cosigned: CosignedCheckpoint
         do { cosigned = try CosignedCheckpoint(parsing: text, maxLines: maxSignatureLines) } catch { throw .badNote(error) }
         let age = json["age_seconds"]?.intValue.map { Int64($0) }
-        self.init(origin: origin, cosigned: cosigned, ageSeconds: age, status: json["status"]?.stringValue,
+        // Read as served, bounded (a proof has at most 63 hashes); `provenCurrhash` decides.
+        let currhash = json["currhash"]?.stringValue.flatMap { Base64URL.decode($0, length: 32) }
+        let proof = (json["currhash_proof"]?.arrayValue ?? []).prefix(RFC6962.maxProofHashes + 1)
+            .map { $0.stringValue.flatMap(Base64.decode) ?? [] }
+        self.init(origin: origin, cosigned: cosigned, currhash: currhash, currhashProof: proof, ageSeconds: age, status: json["status"]?.stringValue,
                   evidence: json["evidence"]?.arrayValue?.compactMap(\.stringValue) ?? [])
     }
 }

@@ -39,20 +39,19 @@ extension Gossip {
 
     /// How a received checkpoint relates to this node's verified chain of the same upstream.
     enum Comparison: Equatable {
-        /// Its root is this node's verified currhash at its size.
+        /// Its root is this node's verified tree hash at its size.
         case consistent
         /// It is larger than anything this node verified: catch up first.
         case ahead
-        /// Its root differs from this node's verified currhash at its size: a split view.
+        /// Its root differs from this node's verified tree hash at its size: a split view.
         case inconsistent
     }
 
-    /// SPEC: witness-protocol §5 — same size, other root: split view; smaller size: the root MUST
-    /// equal the stored currhash at that position; larger size: fetch and verify first.
+    /// SPEC: witness-protocol v2 §5 — same size, other root: split view; smaller size: the root
+    /// MUST equal this node's own tree hash at that size; larger size: fetch and verify first.
     func compare(_ checkpoint: Checkpoint, with upstream: UpstreamRecord) throws -> Comparison {
         guard checkpoint.size <= upstream.size else { return .ahead }
-        let ours = checkpoint.size == 0 ? [UInt8](repeating: 0, count: 32)
-            : try database.upstreamCurrhash(upstream: upstream.id, position: checkpoint.size)
+        let ours = try database.verifiedRoot(upstream: upstream.id, size: checkpoint.size)
         return ours == checkpoint.root ? .consistent : .inconsistent
     }
 
@@ -127,8 +126,7 @@ extension Gossip {
             return checkpoint.root == stored.checkpoint.root ? nil
                 : "its cosignature of \(checkpoint) differs from this node's at the same size"
         }
-        let verified = checkpoint.size == 0 ? Checkpoint.empty(origin: checkpoint.origin).root
-            : try database.upstreamCurrhash(upstream: record.id, position: checkpoint.size)
+        let verified = try database.verifiedRoot(upstream: record.id, size: checkpoint.size)
         return verified == checkpoint.root ? nil
             : "its cosignature of \(checkpoint) has a root this node never verified at that size"
     }

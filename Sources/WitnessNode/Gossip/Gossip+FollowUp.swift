@@ -26,8 +26,8 @@ extension Gossip {
         }
     }
 
-    /// SPEC: witness-protocol §5 — larger size: fetch `/since/<own head>` from the upstream at
-    /// once, verify, and check that the chain reaches the peer's root at that size.
+    /// SPEC: witness-protocol v2 §5 — larger size: fetch `/since/<own head>` from the upstream at
+    /// once, verify, and check that its own tree at the peer's size has the peer's root.
     func catchUp(_ origin: String, head: GossipHead, peer: PeerRecord?) async {
         guard var upstream = try? database.upstream(origin: origin), upstream.splitView == nil, !upstream.blocked else { return }
         if await memory.mayCatchUp(origin, now: clock.now(), spacing: settings.catchUpSpacing) {
@@ -61,14 +61,15 @@ extension Gossip {
                                metadata: ["origin": "\(origin)", "size": "\(checkpoint.size)"])
                 return
             }
-            // Histories that parted never meet again (each currhash is keyed by the previous one),
-            // so a binary search over sizes finds the first entry that differs.
+            // Histories that parted never meet again (each currhash is keyed by the previous one, and
+            // two trees with one root at a size share every leaf below it), so a binary search over
+            // the peer's signed tree heads finds the first entry that differs.
             var agree = 0, differ = checkpoint.size, probes = 0
             while differ - agree > 1, probes < Self.maxProbes {
                 let mid = (agree + differ) / 2
                 let theirs = try await position(peer, upstream, size: mid, material: false)
                 probes += 1
-                if theirs.root == (try database.upstreamCurrhash(upstream: upstream.id, position: mid)) { agree = mid } else { differ = mid }
+                if theirs.root == (try database.verifiedRoot(upstream: upstream.id, size: mid)) { agree = mid } else { differ = mid }
             }
             let attestation = try await position(peer, upstream, size: differ, material: true)
             if let signed = attestation.upstreamSigned, let evidence = try fork(from: signed, upstream, head) {
@@ -139,7 +140,7 @@ extension Gossip {
                 evidence = freezeEvidence(upstream, containing: containing, lasthash: named, chain: chain, head: head)
                 // The body holds entry `next` and possibly its ancestors: continue below them.
                 let entries = (try? body.parsed())?.entries ?? []
-                let index = entries.firstIndex { Base64URL.decode($0.currhash, length: 32) == attestation.root } ?? 0
+                let index = entries.firstIndex { Base64URL.decode($0.currhash, length: 32) == attestation.currhash } ?? 0
                 next -= index + 1
             }
             guard Self.isProven(evidence) else {
@@ -171,7 +172,7 @@ extension Gossip {
 
     // MARK: - Peers' signed positions
 
-    /// Asks `peer` for its verified root at `size` (docs/witness-api.md) through the client
+    /// Asks `peer` for its verified tree head and currhash at `size` (docs/witness-api.md) through the client
     /// library's one position fetch: the peer's signature over the answer and, with
     /// `material`, the upstream's over the material are checked there.
     func position(_ peer: PeerRecord, _ upstream: UpstreamRecord, size: Int, material: Bool) async throws(OutboundError) -> PositionAttestation {

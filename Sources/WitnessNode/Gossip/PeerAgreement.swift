@@ -11,7 +11,7 @@ public struct PeerAgreement: Sendable, Equatable {
         case behind
         /// Larger than anything this node verified (not yet checked).
         case ahead
-        /// Its root is not the verified currhash at its size: a split view or a lying peer.
+        /// Its root is not the verified tree hash at its size: a split view or a lying peer.
         case disagrees
     }
 
@@ -31,8 +31,7 @@ public struct PeerAgreement: Sendable, Equatable {
             let checkpoint = stored.checkpoint
             var relation = Relation.ahead
             if let upstream = upstreams[checkpoint.origin], checkpoint.size <= upstream.size {
-                let ours = checkpoint.size == 0 ? [UInt8](repeating: 0, count: 32)
-                    : try database.upstreamCurrhash(upstream: upstream.id, position: checkpoint.size)
+                let ours = try database.verifiedRoot(upstream: upstream.id, size: checkpoint.size)
                 if ours != checkpoint.root {
                     relation = .disagrees
                 } else {

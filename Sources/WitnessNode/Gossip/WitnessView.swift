@@ -71,24 +71,24 @@ public struct WitnessView: Sendable {
         case beyondVerified(Int)
     }
 
-    /// The verified root at `size` of the upstream whose origin hashes to `hex`, with the
-    /// upstream-signed body it was verified from when `material` (docs/witness-api.md, position).
+    /// The verified tree head and chain head at `size` of the upstream whose origin hashes to
+    /// `hex`, with the upstream-signed body it was verified from when `material`
+    /// (docs/witness-api.md, position).
     public func position(originHash hex: String, size: Int, material: Bool) throws -> Result<PositionAttestation, PositionRefusal> {
         guard let upstream = try upstream(originHash: hex) else { return .failure(.unknownOrigin) }
-        guard size <= upstream.size else { return .failure(.beyondVerified(upstream.size)) }
-        var root = [UInt8](repeating: 0, count: 32)
+        guard size <= upstream.size, let root = try database.verifiedRoot(upstream: upstream.id, size: size) else {
+            return .failure(.beyondVerified(upstream.size))
+        }
+        var currhash: [UInt8]?
         var signed: UpstreamSigned?
         if size > 0 {
-            guard let currhash = try database.upstreamCurrhash(upstream: upstream.id, position: size) else {
-                return .failure(.beyondVerified(upstream.size))
-            }
-            root = currhash
+            currhash = try database.upstreamCurrhash(upstream: upstream.id, position: size)
             if material, let body = try database.upstreamResponse(upstream: upstream.id, containing: size) {
                 signed = UpstreamSigned(body: body.body, signature: body.signature)
             }
         }
-        return .success(PositionAttestation(origin: upstream.origin, size: size, root: root, verifiedSize: upstream.size,
-                                            upstreamSigned: signed))
+        return .success(PositionAttestation(origin: upstream.origin, size: size, root: root, currhash: currhash,
+                                            verifiedSize: upstream.size, upstreamSigned: signed))
     }
 
     /// Freshness of the upstream whose origin hashes to `hex`; nil if unknown or never cosigned.
@@ -98,7 +98,11 @@ public struct WitnessView: Sendable {
         let age = UpstreamState.age(since: head.time, now: now.seconds)
         let status: FreshnessStatus = UpstreamState.freshness(upstream.stateFacts, now: now.seconds, staleAfter: staleAfter) ?? .stale
         let evidence = try database.evidenceList(origin: upstream.origin).map(\.id)
-        return Freshness(origin: upstream.origin, cosigned: note, ageSeconds: age, status: status, evidence: evidence)
+        // SPEC: witness-protocol v2 §7 — the chain head at the checkpoint's size, proven as its last leaf.
+        let size = head.checkpoint.size
+        let proof = size == 0 ? [] : try database.inclusionProof(upstream: upstream.id, position: size, size: size)
+        return Freshness(origin: upstream.origin, cosigned: note, currhash: head.currhash, currhashProof: proof,
+                         ageSeconds: age, status: status, evidence: evidence)
     }
 }
 

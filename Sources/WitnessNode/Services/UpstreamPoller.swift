@@ -173,7 +173,7 @@ public struct UpstreamPoller: Service {
 
     /// Appends an `attestation/v1` record of every cosigned head when one is due.
     public func attestIfDue(_ upstreams: [UpstreamRecord]) async {
-        let heads = upstreams.compactMap { u in u.cosigned.map { WitnessRecord.AttestedHead(checkpoint: $0.checkpoint, cosigned: $0.note) } }
+        let heads = upstreams.compactMap { u in u.cosigned.map { WitnessRecord.AttestedHead(checkpoint: $0.checkpoint, currhash: $0.currhash, cosigned: $0.note) } }
         guard !heads.isEmpty else { return }
         let now = sync.clock.now()
         let record = LedgerAppend.signed(WitnessRecord.attestation(heads, time: now), by: sync.key)

@@ -169,12 +169,14 @@ public struct UpstreamSync: Sendable {
 
     /// Cosigns the verified head and commits it (and, on an advance, its ledger record) atomically.
     private func cosign(_ record: UpstreamRecord, headBody: UpstreamSignedBody?, logger: Logger) async throws -> Outcome {
+        // SPEC: witness-protocol v2 §2 — the root is the tree hash over exactly the verified currhashes.
         let checkpoint = record.size == 0 ? Checkpoint.empty(origin: record.origin)
-            : Checkpoint(origin: record.origin, size: record.size, root: record.tip.currhash)
+            : Checkpoint(origin: record.origin, size: record.size, root: try database.merkleRoot(upstream: record.id, size: record.size))
         let now = clock.now()
         let cosignature = Cosignature.sign(checkpoint, time: UInt64(max(0, now.seconds)), name: name, key: key)
         let note = CosignedCheckpoint(checkpoint: checkpoint, cosignatures: [cosignature]).serialized
-        let ledgerRecord = LedgerAppend.signed(WitnessRecord.head(checkpoint, time: now, cosigned: note), by: key)
+        let ledgerRecord = LedgerAppend.signed(WitnessRecord.head(checkpoint, currhash: record.size == 0 ? nil : record.tip.currhash,
+                                                                  time: now, cosigned: note), by: key)
         let decision = try await database.advanceHead(upstream: record.id, proposed: checkpoint, note: note, cosignedAt: now.seconds,
                                                       headBody: headBody, ledgerRecord: ledgerRecord, at: now,
                                                       beforeCommit: beforeHeadCommit)

@@ -61,7 +61,7 @@ enum FuzzSeeds {
 
         /// The checkpoint of `history` at `size`.
         func checkpoint(_ size: Int, in history: String = "main") -> Checkpoint {
-            size == 0 ? .empty(origin: FuzzSeeds.origin) : Checkpoint(origin: FuzzSeeds.origin, size: size, root: fake.currhash(size, in: history))
+            size == 0 ? .empty(origin: FuzzSeeds.origin) : Checkpoint(origin: FuzzSeeds.origin, size: size, root: fake.treeRoot(size, in: history))
         }
     }
 
@@ -120,7 +120,8 @@ enum FuzzSeeds {
     /// Position attestations with and without the upstream-signed body.
     static func attestations(_ stage: Stage) async -> [PositionAttestation] {
         let lookup = await stage.signed("/lookup/\(stage.main[2].currhash)")
-        return [PositionAttestation(origin: origin, size: 3, root: stage.fake.currhash(3), verifiedSize: 6, upstreamSigned: lookup),
-                PositionAttestation(origin: origin, size: 0, root: [UInt8](repeating: 0, count: 32), verifiedSize: 0, upstreamSigned: nil)]
+        return [PositionAttestation(origin: origin, size: 3, root: stage.fake.treeRoot(3), currhash: stage.fake.currhash(3), verifiedSize: 6,
+                                    upstreamSigned: lookup),
+                PositionAttestation(origin: origin, size: 0, root: RFC6962.emptyRoot, currhash: nil, verifiedSize: 0, upstreamSigned: nil)]
     }
 }

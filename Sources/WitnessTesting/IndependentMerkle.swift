@@ -1,0 +1,20 @@
+import Crypto
+
+/// The witness-protocol §2.1 tree hash computed the naive recursive way with swift-crypto's
+/// SHA-256 (no WitnessCore code): the independent answer tests compare the node's roots with.
+package enum IndependentMerkle {
+    /// `MTH` over the raw currhashes `leaves`, in order.
+    package static func treeHash(_ leaves: some Collection<[UInt8]>) -> [UInt8] {
+        let all = Array(leaves)
+        return hash(all[...])
+    }
+
+    private static func hash(_ leaves: ArraySlice<[UInt8]>) -> [UInt8] {
+        if leaves.isEmpty { return Array(SHA256.hash(data: [UInt8]())) }
+        if leaves.count == 1 { return Array(SHA256.hash(data: [0x00] + leaves.first!)) }
+        var split = 1
+        while split * 2 < leaves.count { split *= 2 }
+        let middle = leaves.startIndex + split
+        return Array(SHA256.hash(data: [0x01] + hash(leaves[..<middle]) + hash(leaves[middle...])))
+    }
+}
