@@ -5,3 +5,6 @@ cd "$(dirname "$0")/.."
 Scripts/setup.sh
 swift build --build-tests
 swift test --skip-build
+# The independent Python verifier of proof files checks itself against its own chain and the
+# real PHP chain (the Swift tests then run it on the node's proof files).
+python3 Scripts/test_verify_proof.py
