@@ -72,6 +72,7 @@ struct ChronicleResponder: HTTPResponder {
         if WitnessAPI.handles(path) {
             let answer = request.method == .post ? await gossip(request, from: client) : await witness.respond(
                 method: request.method.rawValue, path: path, query: request.uri.query)
+                .conditional(ifNoneMatch: request.headers[values: .ifNoneMatch])
             return Self.response(request.method == .head ? APIResponse(status: answer.status, headers: answer.headers, body: []) : answer)
         }
         let headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }

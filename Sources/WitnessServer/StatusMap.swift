@@ -8,6 +8,8 @@ import WitnessNode
 package enum StatusMap {
     /// Every answer that is not a refusal.
     package static let ok = 200
+    /// A conditional GET whose `If-None-Match` names the answer's `ETag` (RFC 9110 §15.4.5).
+    package static let notModified = 304
 
     /// Whether an answer was refused for its authentication (a failed authentication costs the asker).
     package static func isAuthenticationFailure(_ status: Int) -> Bool { status == Self.status(ChronicleRefusal.forbidden("")) }

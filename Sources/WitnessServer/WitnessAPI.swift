@@ -67,6 +67,7 @@ public struct WitnessAPI: Sendable {
             case (_, "freshness") where segments.count == 4: return try freshness(originHash: segments[3])
             case (_, "position") where segments.count == 5:
                 return try position(originHash: segments[3], size: segments[4], material: query != "material=0")
+            case (_, "proof") where segments.count == 6 || segments.count == 7: return try proof(segments)
             case (_, "peers") where segments.count == 3: return try await peers()
             case (_, "evidence") where segments.count == 3: return try evidenceList()
             case (_, "evidence") where segments.count == 4: return try evidence(id: segments[3])

@@ -102,7 +102,7 @@ enum Migrations {
                     signature TEXT NOT NULL
                 );
                 CREATE INDEX upstream_response_upstream ON upstream_response(upstream, id);
-                -- The verified currhash of every position; full records only for replicated upstreams.
+                -- The verified currhash of every position and, since v8, its full record (proofs, replicas).
                 CREATE TABLE upstream_entry (
                     upstream INTEGER NOT NULL REFERENCES upstream(id),
                     position INTEGER NOT NULL CHECK (position >= 1),
@@ -254,6 +254,25 @@ enum Migrations {
                     INSERT INTO node_state (id, epoch, public_key, cosign_count, refusal) VALUES (1, 'unknown', zeroblob(32), 0, ?)
                     ON CONFLICT(id) DO UPDATE SET refusal = COALESCE(node_state.refusal, excluded.refusal);
                     """, arguments: [WitnessDatabase.v1Refusal])
+            }
+        }
+        // Issue 11, item 4: an entry proof carries the entry (witness-protocol §7.1), so every
+        // upstream keeps each verified record, not only replicas. Rows stored before keep their
+        // record in the upstream-signed body they were verified from: it is copied out once here,
+        // matched by the currhash that body's record was verified to have.
+        migrator.registerMigration("v8-entry-records") { db in
+            let responses = try Int64.fetchAll(db, sql: "SELECT DISTINCT response FROM upstream_entry WHERE contents IS NULL")
+            let update = try db.makeStatement(sql: """
+                UPDATE upstream_entry SET contents = ?, created = ?, publickey = ?, signature = ?
+                WHERE response = ? AND currhash = ? AND contents IS NULL
+                """)
+            for response in responses {
+                guard let body = try Data.fetchOne(db, sql: "SELECT body FROM upstream_response WHERE id = ?", arguments: [response]),
+                      let rows = (try? JSONParser.parse(Array(body)))?["results"]?.arrayValue else { continue }
+                for row in rows {
+                    guard let entry = try? ChronicleEntry(json: row), let currhash = Base64URL.decode(entry.currhash, length: 32) else { continue }
+                    try update.execute(arguments: [entry.contents, entry.created, entry.publickey, entry.signature, response, Data(currhash)])
+                }
             }
         }
         return migrator

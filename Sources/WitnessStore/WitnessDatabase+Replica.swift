@@ -21,10 +21,11 @@ public struct ReplicaSource: Sendable, Equatable {
 
 extension WitnessDatabase {
     // Replica rows are the verified `upstream_entry` rows of a replicated upstream. Only rows whose
-    // full record was kept (`contents` not NULL) can be served. The `replicate` flag only ever goes
-    // from off to on (`addUpstream`), so if position 1 has its record, every later row has too;
-    // if position 1 lacks it (the flag was set after the first sync), the replica is treated as
-    // empty rather than served from the middle: a replica must verify from genesis (§2.7).
+    // full record was kept (`contents` not NULL) can be served. Since schema v8 every upstream keeps
+    // every record (entry proofs carry them), and v8 copied the older ones out of their signed
+    // bodies; a row whose body could not give it back keeps none. If position 1 lacks its record
+    // the replica is treated as empty rather than served from the middle: a replica must verify
+    // from genesis (§2.7).
 
     private static let replicaSelect = """
         SELECT e.position, e.contents, e.currhash, e.summaryhash, e.created, e.publickey, e.signature,

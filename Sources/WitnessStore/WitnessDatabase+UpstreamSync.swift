@@ -26,14 +26,12 @@ public struct VerifiedPage: Sendable {
     public static let rowBytes = 160
 
     /// What storing this page adds to the upstream's `stored_bytes`: the signed body, each entry's
-    /// row and, for a replica, each entry's record again.
-    public func storedBytes(replicate: Bool) -> Int {
+    /// row and each entry's record (kept for every upstream since issue 11: proofs carry the entry).
+    public var storedBytes: Int {
         var total = response.body.count.saturatingAdd(Self.rowBytes.saturatingMultiply(entries.count))
-        if replicate {
-            for entry in entries {
-                let e = entry.entry
-                total = total.saturatingAdd(e.contents.utf8.count + e.created.utf8.count + e.publickey.utf8.count + e.signature.utf8.count)
-            }
+        for entry in entries {
+            let e = entry.entry
+            total = total.saturatingAdd(e.contents.utf8.count + e.created.utf8.count + e.publickey.utf8.count + e.signature.utf8.count)
         }
         return total
     }
@@ -47,8 +45,8 @@ extension WitnessDatabase {
 }
 
 extension WitnessDatabase {
-    /// Stores a verified page: the signed body, every position's currhash (and, for replicas, the
-    /// whole record), the Merkle nodes the page completes and the new chain state, in one transaction.
+    /// Stores a verified page: the signed body, every position's currhash and record (witness-protocol
+    /// §7.1: an entry proof carries the entry; a replica serves it), the Merkle nodes the page completes and the new chain state, in one transaction.
     ///
     /// Compare-and-swap on the size (as torchwood's `persistTreeHead`): if the stored chain is no
     /// longer at `fromSize` the page is refused whole.
@@ -74,15 +72,14 @@ extension WitnessDatabase {
             for entry in page.entries {
                 let e = entry.entry
                 try insert.execute(arguments: [id, entry.position, Data(entry.currhash), Data(entry.summaryhash), response,
-                                               replicate ? e.contents : nil, replicate ? e.created : nil,
-                                               replicate ? e.publickey : nil, replicate ? e.signature : nil,
+                                               e.contents, e.created, e.publickey, e.signature,
                                                replicate ? replicated : nil])
             }
             // SPEC: witness-protocol §2.1 — the tree grows with the chain, in the same transaction.
             try Self.growMerkle(db, upstream: id, fromSize: fromSize, currhashes: page.entries.map(\.currhash))
             try db.execute(sql: "UPDATE upstream SET size = ?, currhash = ?, hashstate = ?, stored_bytes = stored_bytes + ? WHERE id = ?",
                            arguments: [page.tipAfter.size, Data(page.tipAfter.currhash), Data(page.tipAfter.hashstate),
-                                       page.storedBytes(replicate: replicate), id])
+                                       page.storedBytes, id])
         }
     }
 

@@ -17,4 +17,18 @@ package enum IndependentMerkle {
         let middle = leaves.startIndex + split
         return Array(SHA256.hash(data: [0x01] + hash(leaves[..<middle]) + hash(leaves[middle...])))
     }
+
+    /// RFC 6962 §2.1.1 `PATH(index, leaves)`, the naive recursive way: the audit path of leaf `index`.
+    package static func inclusionProof(index: Int, leaves: [[UInt8]]) -> [[UInt8]] {
+        path(index, leaves[...])
+    }
+
+    private static func path(_ m: Int, _ leaves: ArraySlice<[UInt8]>) -> [[UInt8]] {
+        guard leaves.count > 1 else { return [] }
+        var split = 1
+        while split * 2 < leaves.count { split *= 2 }
+        let middle = leaves.startIndex + split
+        if m < split { return path(m, leaves[..<middle]) + [hash(leaves[middle...])] }
+        return path(m - split, leaves[middle...]) + [hash(leaves[..<middle])]
+    }
 }

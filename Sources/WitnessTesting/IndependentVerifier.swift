@@ -10,6 +10,8 @@ package enum IndependentVerifier {
         package var status: Int32
         package var output: String
         package var proven: Bool { status == 0 && output.hasPrefix("proven: ") }
+        /// A proof file verified (`verify_proof.py`).
+        package var verified: Bool { status == 0 && output.hasPrefix("verified: ") }
         /// A gossip signature check passed.
         package var authentic: Bool { status == 0 && output.hasPrefix("authentic: ") }
         package var description: String { "exit \(status): \(output)" }
@@ -39,6 +41,19 @@ package enum IndependentVerifier {
         var arguments = ["--vkey", vkey.description, "--to", receiver, "--header", header]
         if let now { arguments += ["--now", String(now)] }
         return try run(gossipScript, arguments + ["-"], input: body)
+    }
+
+    /// `Scripts/verify_proof.py`: verifies a `c2sp.org/tlog-proof@v1` file under a tlog-policy text
+    /// (witness-protocol §7.1), independently of the node's code. `proven` reads "verified: ".
+    package static func verifyProof(_ bytes: [UInt8], policy: String, origin: String? = nil, entryKey: String? = nil) throws -> Verdict {
+        let proofScript = URL(fileURLWithPath: script).deletingLastPathComponent().appendingPathComponent("verify_proof.py").path
+        let policyFile = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).txt")
+        try Data(policy.utf8).write(to: policyFile)
+        defer { try? FileManager.default.removeItem(at: policyFile) }
+        var arguments = ["--policy", policyFile.path]
+        if let origin { arguments += ["--origin", origin] }
+        if let entryKey { arguments += ["--entry-key", entryKey] }
+        return try run(proofScript, arguments + ["-"], input: bytes)
     }
 
     private static func run(_ path: String, _ arguments: [String], input bytes: [UInt8]) throws -> Verdict {

@@ -16,7 +16,8 @@ struct CheckCommand: AsyncParsableCommand {
             and accepts the newest head that a quorum cosigned within --max-age. With --head, \
             checks the head you were shown instead. Exit status: 0 accepted, 1 no quorum, \
             2 bad usage or policy, 3 denial of update (the witnesses hold a newer head), \
-            4 split view (your head is not on the witnesses' chain).
+            4 split view (your head is not on the witnesses' chain). With --proof, verifies a \
+            release proof file offline instead (no network): 0 verified, 1 refused, 2 bad usage.
             """)
 
     /// The exit status for bad usage or a bad policy (ArgumentParser's own is 64).
@@ -24,8 +25,12 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(help: "The policy file (C2SP tlog-policy text: witness, group, quorum lines; see docs/witness-api.md).")
     var policy: String
-    @Option(parsing: .unconditional, help: "The Chronicle's origin, e.g. chronicle.example.org/chronicle.")
-    var origin: String
+    @Option(parsing: .unconditional, help: "The Chronicle's origin, e.g. chronicle.example.org/chronicle (with --proof: the origin the proof must be of).")
+    var origin: String?
+    @Option(help: "Verify this c2sp.org/tlog-proof@v1 file offline (from `prove` or GET /witness/v1/proof/…; - for standard input).")
+    var proof: String?
+    @Option(parsing: .unconditional, help: "With --proof: the publisher key (base64url) the entry must be signed by.")
+    var entryKey: String?
     @Option(help: "The oldest cosignature that counts (default: 2 × the 15-minute poll interval).")
     var maxAge: String = "30m"
     @Option(parsing: .unconditional, help: "The head you were shown, SIZE:ROOT (ROOT in base64 or base64url).")
@@ -38,6 +43,7 @@ struct CheckCommand: AsyncParsableCommand {
     /// The validated inputs.
     struct Setup {
         var policy: WitnessPolicy
+        var origin: String
         var maxAge: Int64
         var head: Checkpoint?
         var timeout: Duration
@@ -45,27 +51,26 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if proof != nil { return try runProof() }
         let setup: Setup
         do { setup = try validated() } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(Self.usageExitCode)
         }
         let client = WitnessFreshnessClient(timeout: setup.timeout)
-        let result = await client.check(policy: setup.policy, origin: origin, maxAge: setup.maxAge, head: setup.head,
+        let result = await client.check(policy: setup.policy, origin: setup.origin, maxAge: setup.maxAge, head: setup.head,
                                         upstreamKey: setup.upstreamKey)
-        print(CheckReport(check: result, origin: origin, maxAge: setup.maxAge, head: setup.head).text, terminator: "")
+        print(CheckReport(check: result, origin: setup.origin, maxAge: setup.maxAge, head: setup.head).text, terminator: "")
         if result.verdict.exitCode != 0 { throw ExitCode(result.verdict.exitCode) }
     }
 
     /// Reads the policy file and checks every flag; the error says which and why.
     func validated() throws -> Setup {
-        guard let data = FileManager.default.contents(atPath: policy) else { throw CLIFailure("cannot read the policy file \(policy)") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIFailure("the policy file \(policy) is not UTF-8") }
-        let parsed: WitnessPolicy
-        do { parsed = try WitnessPolicy(parsing: text) } catch { throw CLIFailure("\(policy): \(error)") }
-        guard !origin.isEmpty, !origin.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else {
-            throw CLIFailure("--origin must be the Chronicle's origin, e.g. chronicle.example.org/chronicle")
+        guard let origin, Self.isOrigin(origin) else {
+            throw CLIFailure("--origin must be the Chronicle's origin, e.g. chronicle.example.org/chronicle (or give --proof FILE)")
         }
+        let parsed = try readPolicy()
+        if entryKey != nil { throw CLIFailure("--entry-key goes with --proof") }
         guard let age = DurationText.seconds(maxAge), age > 0 else {
             throw CLIFailure("--max-age \(maxAge) is not a positive duration such as 30m, 1h or 900")
         }
@@ -79,11 +84,27 @@ struct CheckCommand: AsyncParsableCommand {
             }
             key = parsedKey
         }
-        return Setup(policy: parsed, maxAge: age, head: try head.map(parseHead), timeout: .seconds(seconds), upstreamKey: key)
+        return Setup(policy: parsed, origin: origin, maxAge: age, head: try head.map { try parseHead($0, origin: origin) },
+                     timeout: .seconds(seconds), upstreamKey: key)
+    }
+
+    /// The policy file, parsed.
+    func readPolicy() throws -> WitnessPolicy { try Self.readPolicy(at: policy) }
+
+    /// The policy file at `path`, parsed (C2SP tlog-policy text).
+    static func readPolicy(at path: String) throws -> WitnessPolicy {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure("cannot read the policy file \(path)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw CLIFailure("the policy file \(path) is not UTF-8") }
+        do { return try WitnessPolicy(parsing: text) } catch { throw CLIFailure("\(path): \(error)") }
+    }
+
+    /// A non-empty origin without blanks.
+    static func isOrigin(_ text: String) -> Bool {
+        !text.isEmpty && !text.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" })
     }
 
     /// `SIZE:ROOT`, the root in standard base64 as checkpoints write it, or Chronicle's base64url.
-    func parseHead(_ text: String) throws -> Checkpoint {
+    func parseHead(_ text: String, origin: String) throws -> Checkpoint {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, let size = Int(parts[0]), size >= 0, String(size) == parts[0] else {
             throw CLIFailure("--head \(text) is not SIZE:ROOT with SIZE a decimal number")

@@ -10,7 +10,7 @@ struct ChronicleWitness: AsyncParsableCommand {
             InitCommand.self, ServeCommand.self, ClientCommand.self, KeygenCommand.self,
             PublishCommand.self, VerifyChainCommand.self,
             UpstreamCommand.self, StatusCommand.self, EvidenceCommand.self,
-            CrossSignCommand.self, MirrorCommand.self, PeerCommand.self, RotateKeyCommand.self, CheckCommand.self,
+            CrossSignCommand.self, MirrorCommand.self, PeerCommand.self, RotateKeyCommand.self, CheckCommand.self, ProveCommand.self,
             BackupCommand.self, BenchCommand.self,
         ]
     )
@@ -26,7 +26,7 @@ struct ChronicleWitness: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if CheckCommand.isInvoked(by: CommandLine.arguments), exitCode(for: error) == .validationFailure {
+            if CheckCommand.isInvoked(by: CommandLine.arguments) || ProveCommand.isInvoked(by: CommandLine.arguments), exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(CheckCommand.usageExitCode)
             }

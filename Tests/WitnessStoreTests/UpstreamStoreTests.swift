@@ -10,8 +10,8 @@ private typealias F = StoreFixtures
 /// cosigned head only ever extends (witness-protocol §2, §3).
 @Suite("Upstream chains and cosigned heads in SQLite")
 struct UpstreamStoreTests {
-    @Test func aVerifiedPageIsStoredWholeWithItsCost() async throws {
-        let (database, id) = try await F.watching(replicate: true)
+    @Test(arguments: [false, true]) func aVerifiedPageIsStoredWholeWithItsRecordsAndItsCost(replicate: Bool) async throws {
+        let (database, id) = try await F.watching(replicate: replicate)
         let entries = F.entries(3)
         let page = try F.page(entries)
         try await database.commitVerifiedPage(upstream: id, fromSize: 0, page, at: F.t0)
@@ -19,9 +19,17 @@ struct UpstreamStoreTests {
         #expect(record.size == 3 && record.tip == page.tipAfter)
         for (offset, entry) in entries.enumerated() {
             #expect(try database.upstreamCurrhash(upstream: id, position: offset + 1).map(Base64URL.encode) == entry.currhash)
+            // witness-protocol §7.1: every upstream keeps each record, so an entry proof can carry it,
+            // found by its currhash or its summaryhash.
+            for hash in [entry.currhash, entry.summaryhash] {
+                let found = try #require(try database.upstreamEntry(upstream: id, hash: Base64URL.decode(hash, length: 32)!))
+                #expect(found.position == offset + 1 && found.entry.contents == entry.contents && found.entry.signature == entry.signature)
+                #expect(found.entry.prevhash == (offset == 0 ? nil : entries[offset - 1].currhash))
+            }
         }
-        #expect(record.storedBytes == page.storedBytes(replicate: true))
-        #expect(record.storedBytes > page.storedBytes(replicate: false), "a replica keeps each record again")
+        #expect(try database.upstreamEntry(upstream: id, hash: [UInt8](repeating: 9, count: 32)) == nil)
+        #expect(record.storedBytes == page.storedBytes)
+        #expect(page.storedBytes > page.response.body.count + entries.map(\.contents.utf8.count).reduce(0, +), "each record is counted again")
         #expect(try database.upstreamResponseCount(upstream: id) == 1)
     }
 

@@ -48,7 +48,7 @@ extension UpstreamSync {
             if !verified.isEmpty {
                 // The verified prefix is kept even when a later entry of the page is bad.
                 let verifiedPage = VerifiedPage(path: current, response: page.signedBody, entries: verified, tipAfter: verdict.tip)
-                let cost = verifiedPage.storedBytes(replicate: start.replicate)
+                let cost = verifiedPage.storedBytes
                 guard stored.saturatingAdd(cost) <= maxStoredBytes else {
                     throw UpstreamError.storageQuota(origin: start.origin, stored: stored, limit: maxStoredBytes)
                 }
