@@ -79,6 +79,32 @@ struct MerkleStoreTests {
         #expect(try database.merkleRoot(upstream: 1, size: 17) == MerkleTree(size: 17, nodes: all).root())
     }
 
+    /// Migration v8: records of upstreams watched before every record was kept are copied out of
+    /// the signed body they were verified from; a record the body does not hold stays absent.
+    @Test func aDatabaseFromBeforeEntryRecordsGetsThemFromItsSignedBodies() async throws {
+        let temp = try TemporaryDirectory(prefix: "records-migrate")
+        defer { temp.remove() }
+        let path = temp.path("witness.sqlite")
+        let entries = F.entries(6)
+        let page = try F.page(entries)
+        // The body holds entries 1-4 in export style and, as a hostile body might, junk after them.
+        let body = PHPJSON.pretty(.object([
+            JSONMember("results", .array(entries.prefix(4).map(\.exportStyle) + [.string("junk"), .object([])])),
+        ]))
+        try await Self.legacyDatabase(path: path, upTo: "v7-checkpoints-v2", page: page,
+                                      extra: "UPDATE upstream_response SET body = ? WHERE id = 1", arguments: [Data(body)])
+        let database = try WitnessDatabase.open(path: path)
+        for (offset, entry) in entries.enumerated() {
+            let found = try database.upstreamEntry(upstream: 1, hash: Base64URL.decode(entry.currhash, length: 32)!)
+            if offset < 4 {
+                #expect(found?.position == offset + 1 && found?.entry.contents == entry.contents && found?.entry.created == entry.created)
+                #expect(found?.entry.publickey == entry.publickey && found?.entry.signature == entry.signature)
+            } else {
+                #expect(found == nil, "entry \(offset + 1) is not in the body: no record, no proof")
+            }
+        }
+    }
+
     /// A database at migration `upTo` watching one upstream with `page` verified, written as the
     /// code of that time did (no tree rows), with `extra` SQL run after.
     static func legacyDatabase(path: String, upTo migration: String, page: VerifiedPage, extra: String = "",
