@@ -15,7 +15,7 @@ public struct WitnessFreshnessClient: Sendable {
     public var maxResponseBytes: Int
     /// Most signature lines accepted in one note (witness-protocol §5 uses 16).
     public var maxSignatureLines: Int
-    private let transport: any OutboundTransport
+    let transport: any OutboundTransport
 
     /// Makes a client over `transport` (default: the process-wide outbound HTTP client).
     public init(transport: any OutboundTransport = HTTPTransport(), timeout: Duration = .seconds(10),

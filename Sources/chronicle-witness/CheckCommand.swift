@@ -14,7 +14,8 @@ struct CheckCommand: AsyncParsableCommand {
         discussion: """
             Asks every witness of the policy for its freshness answer, checks every cosignature, \
             and accepts the newest head that a quorum cosigned within --max-age. With --head, \
-            checks the head you were shown instead. Exit status: 0 accepted, 1 no quorum, \
+            checks the head you were shown instead: its checkpoint root, or the currhash \
+            Chronicle served (a witness proves which checkpoint it names). Exit status: 0 accepted, 1 no quorum, \
             2 bad usage or policy, 3 denial of update (the witnesses hold a newer head), \
             4 split view (your head is not on the witnesses' chain). With --proof, verifies a \
             release proof file offline instead (no network): 0 verified, 1 refused, 2 bad usage.
@@ -33,7 +34,7 @@ struct CheckCommand: AsyncParsableCommand {
     var entryKey: String?
     @Option(help: "The oldest cosignature that counts (default: 2 × the 15-minute poll interval).")
     var maxAge: String = "30m"
-    @Option(parsing: .unconditional, help: "The head you were shown, SIZE:ROOT (ROOT in base64 or base64url).")
+    @Option(parsing: .unconditional, help: "The head you were shown, SIZE:HASH: the checkpoint root, or the currhash Chronicle's /lasthash served at SIZE (base64 or base64url).")
     var head: String?
     @Option(parsing: .unconditional, help: "The log's pinned Chronicle public key (base64url): proven fork or rollback evidence under it refuses every head (exit 4).")
     var upstreamKey: String?
@@ -52,12 +53,19 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         if proof != nil { return try runProof() }
-        let setup: Setup
+        var setup: Setup
         do { setup = try validated() } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(Self.usageExitCode)
         }
         let client = WitnessFreshnessClient(timeout: setup.timeout)
+        // SPEC: witness-protocol v2 §7 — a user holds Chronicle's currhash; a witness proves the
+        // checkpoint it ends. A hash no witness proves is taken as the checkpoint root it may be.
+        if let shown = setup.head, shown.size > 0,
+           let named = await client.checkpoint(ofHead: shown.size, currhash: shown.root, policy: setup.policy, origin: setup.origin) {
+            print("Your head's currhash is entry \(shown.size) of the tree with root \(Base64.encode(named.root)) (proven by inclusion).")
+            setup.head = named
+        }
         let result = await client.check(policy: setup.policy, origin: setup.origin, maxAge: setup.maxAge, head: setup.head,
                                         upstreamKey: setup.upstreamKey)
         print(CheckReport(check: result, origin: setup.origin, maxAge: setup.maxAge, head: setup.head).text, terminator: "")

@@ -50,6 +50,15 @@ extension CLIIntegration {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: proofFile)))
             #expect(bytes.starts(with: Array("c2sp.org/tlog-proof@v1\nextra ".utf8)))
 
+            // The head as a Chronicle user holds it (size and /lasthash currhash): proven to be entry 2
+            // of the cosigned tree, so the newer size 3 the witness holds is a denial of update.
+            let head = try await runCLI(["check", "--policy", policy, "--origin", origin, "--head", "2:" + published[1].currhash],
+                                        logsIn: temp)
+            #expect(head.status == 3 && head.stdout.hasPrefix("Your head's currhash is entry 2 of the tree with root "), "\(head)")
+            let current = try await runCLI(["check", "--policy", policy, "--origin", origin, "--head", "3:" + published[2].currhash],
+                                           logsIn: temp)
+            #expect(current.status == 0 && current.stdout.contains("ACCEPTED: \(origin) at size 3"), "\(current)")
+
             // Every server stops: the proof verifies with no network, here and independently.
             witness.stopIfRunning()
             try await witness.waitForExit()

@@ -119,4 +119,28 @@ struct EntryProofTests {
         asFirst.index = 0
         #expect(throws: EntryProofError.prevhashPosition(index: 0)) { try asFirst.verify(policy: policy) }
     }
+
+    /// SPEC: witness-protocol v2 §7 — a currhash names the checkpoint whose last leaf it is, proven
+    /// by inclusion at size − 1 and consistency from the root at size.
+    @Test func aCurrhashNamesItsCheckpointOnlyThroughBothProofs() throws {
+        let entries = try Fixtures.chainEntries("chain/a-export-final.json")
+        let leaves = entries.map { Base64URL.decode($0.currhash, length: 32)! }
+        let nodes = MerkleLeaves(leaves: leaves)
+        let larger = Checkpoint(origin: Self.origin, size: 56, root: try MerkleTree(size: 56, nodes: nodes).root())
+        for size in [1, 2, 17, 50, 55, 56] {
+            let tree = MerkleTree(size: 56, nodes: nodes)
+            let inclusion = try tree.inclusionProof(index: size - 1)
+            let consistency = try tree.consistencyProof(from: size)
+            let root = try MerkleTree(size: size, nodes: nodes).root()
+            #expect(ChainHead.checkpoint(size: size, currhash: leaves[size - 1], larger: larger, inclusion: inclusion,
+                                         rootAtSize: root, consistency: consistency) == Checkpoint(origin: Self.origin, size: size, root: root))
+            // Another entry's currhash, a root that is not the prefix, or a size off by one: nothing.
+            #expect(ChainHead.checkpoint(size: size, currhash: leaves[(size) % 56], larger: larger, inclusion: inclusion,
+                                         rootAtSize: root, consistency: consistency) == nil)
+            #expect(ChainHead.checkpoint(size: size, currhash: leaves[size - 1], larger: larger, inclusion: inclusion,
+                                         rootAtSize: leaves[0], consistency: consistency) == nil)
+            #expect(ChainHead.checkpoint(size: size + 1, currhash: leaves[size - 1], larger: larger, inclusion: inclusion,
+                                         rootAtSize: root, consistency: consistency) == nil)
+        }
+    }
 }

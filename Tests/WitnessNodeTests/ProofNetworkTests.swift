@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore
@@ -147,6 +148,35 @@ struct ProofNetworkTests {
             #expect(try IndependentVerifier.verifyProof(answer.body, policy: policyText).status == 1)
             // The honest witnesses never cosigned the fork: they have no proof of that entry.
             #expect(try await fetch(network[1].url + "/witness/v1/proof/\(Self.hex)/entry/\(entry.currhash)").status == 404)
+        }
+    }
+
+    /// `check --head SIZE:CURRHASH`: the currhash a Chronicle user holds names a checkpoint only
+    /// through the witnesses' proofs (freshness currhash proof at their size, inclusion plus
+    /// consistency below it), and then the usual decision applies.
+    @Test func aChronicleHeadIsTurnedIntoItsCheckpointOnlyThroughProofs() async throws {
+        let (honest, forked) = FakeChronicle.splitView(shared: 3, diverging: 4)
+        try await withWitnesses(size: 7, fakes: [honest, forked], assign: { _ in 0 }) { network, _ in
+            let text = network.members.map { "witness \($0.name) \($0.vkey) \($0.url)\n" }.joined()
+                + "group core 2 " + network.members.map(\.name).joined(separator: " ") + "\nquorum core\n"
+            let policy = try WitnessPolicy(parsing: text)
+            let client = WitnessFreshnessClient()
+            // Below the witnesses' size: inclusion at size − 1 and consistency from the attested root.
+            let older = await client.checkpoint(ofHead: 4, currhash: honest.currhash(4), policy: policy, origin: Self.origin)
+            #expect(older == honest.checkpoint(Self.origin, size: 4))
+            let denied = await client.check(policy: policy, origin: Self.origin, maxAge: 3600, head: older)
+            #expect(denied.verdict.exitCode == 3, "\(denied.verdict)")
+            // At their size: the freshness answer's currhash proof.
+            let current = await client.checkpoint(ofHead: 7, currhash: honest.currhash(7), policy: policy, origin: Self.origin)
+            #expect(current == honest.checkpoint(Self.origin, size: 7))
+            #expect(await client.check(policy: policy, origin: Self.origin, maxAge: 3600, head: current).verdict.exitCode == 0)
+            // A currhash at another position, or of a forked history, names nothing.
+            #expect(await client.checkpoint(ofHead: 5, currhash: honest.currhash(4), policy: policy, origin: Self.origin) == nil)
+            let fork = forked.currhash(5, in: "fork")
+            #expect(await client.checkpoint(ofHead: 5, currhash: fork, policy: policy, origin: Self.origin) == nil)
+            let split = await client.check(policy: policy, origin: Self.origin, maxAge: 3600,
+                                           head: Checkpoint(origin: Self.origin, size: 5, root: fork))
+            #expect(split.verdict.exitCode == 4, "\(split.verdict)")
         }
     }
 
