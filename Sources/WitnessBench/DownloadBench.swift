@@ -17,9 +17,12 @@ enum DownloadBench {
                     temp: String?, http: HTTPClient, bound: Double?) async throws {
         report.section("a2. download, verify and store a \(Format.int(Double(size)))-entry chain over HTTP (loopback, real node, synchronous=FULL)")
         var rates: [Double] = []
+        // Round 1's witness is kept for the proof figures (a3), measured after the download rates.
+        var proofInput: (node: BenchNode, upstream: UpstreamRecord, seconds: Double)?
+        defer { proofInput?.node.remove() }
         for round in 1...rounds {
             let witness = try BenchNode("bench-download", in: temp)
-            defer { witness.remove() }
+            defer { if round > 1 { witness.remove() } }
             let sync = UpstreamSync(database: witness.database, key: witness.key, name: "bench.witness",
                                     transport: HTTPTransport(http: http), clock: SystemWallClock(), logger: BenchLog.quiet,
                                     maxResponseBytes: 1 << 30, timeout: .seconds(600))
@@ -40,13 +43,21 @@ enum DownloadBench {
                let bodies = try witness.database.storageBytes(of: "upstream_response") {
                 // witness-protocol §2.1: what the Merkle view adds to a witnessed chain on disk.
                 report.line("   stored per entry: \(Format.int(Double(merkle) / Double(size))) B of Merkle nodes, "
-                    + "\(Format.int(Double(entries) / Double(size))) B of entry rows, \(Format.int(Double(bodies) / Double(size))) B of signed bodies")
+                    + "\(Format.int(Double(entries) / Double(size))) B of entry rows (with the record a proof carries), "
+                    + "\(Format.int(Double(bodies) / Double(size))) B of signed bodies")
+            }
+            if round == 1, let record = try witness.database.upstream(id: upstream.id) {
+                proofInput = (witness, record, seconds)
             }
         }
         if let bound {
             report.line("   median \(Format.int(rates.median)) entries/s = \(Format.percent(rates.median / bound)) of the raw verify bound of this run")
         }
         let ofBound = bound.map { "; \(Format.percent(rates.median / $0)) of bound" } ?? ""
+        if let (node, upstream, seconds) = proofInput {
+            try await ProofBench.run(report, database: node.database, vkey: VerifierKey(name: "bench.witness", publicKey: node.key.publicKey),
+                                     upstream: upstream, syncSeconds: seconds)
+        }
         report.figure("download + verify + store \(Format.int(Double(size))) entries over HTTP", ours: "\(Format.int(rates.median)) entries/s",
                       reference: "PHP \(Format.int(phpEntriesPerSecond)) entries/s", ratio: Format.times(rates.median / phpEntriesPerSecond) + " PHP" + ofBound,
                       target: "≥ 90 % of bound")

@@ -31,7 +31,7 @@ struct StoredMerkleNodes: MerkleNodes {
 extension WitnessDatabase {
     /// Appends the verified `currhashes` (positions `fromSize + 1` …) to the tree of `upstream`,
     /// inside the caller's transaction: only the nodes above the leaves are written.
-    static func growMerkle(_ db: Database, upstream: Int64, fromSize: Int, currhashes: [[UInt8]]) throws {
+    package static func growMerkle(_ db: Database, upstream: Int64, fromSize: Int, currhashes: [[UInt8]]) throws {
         var frontier = try MerkleFrontier(size: fromSize, nodes: StoredMerkleNodes(db: db, upstream: upstream))
         for currhash in currhashes { try appendMerkle(db, upstream: upstream, to: &frontier, currhash: currhash) }
     }
