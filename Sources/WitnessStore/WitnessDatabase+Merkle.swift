@@ -3,42 +3,96 @@ import GRDB
 import WitnessCore
 
 /// The Merkle view of every witnessed chain (witness-protocol §2.1): the leaves are the verified
-/// currhashes `upstream_entry` already keeps; `upstream_merkle` keeps every complete subtree
-/// above them, written in the same transaction as the page that completes it, so the tree never
-/// disagrees with the chain and any root or proof of any verified size takes O(log n) reads.
-struct StoredMerkleNodes: MerkleNodes {
+/// currhashes `upstream_entry` already keeps; `upstream_merkle` keeps the hashes at levels 8, 16,
+/// 24… — what a C2SP tlog-tiles log stores, tiles of height 8 — written in the same transaction
+/// as the page that completes them, so the tree never disagrees with the chain. A node between
+/// those levels is recomputed from the ≤ 256 stored hashes of its tile, read in one range query
+/// and kept for the rest of the computation: any root or proof of any verified size takes
+/// O(log n / 8) range reads and a few hundred SHA-256s, and the tree adds ~1/8 B per entry and
+/// one insert per 256 entries to a sync.
+final class StoredMerkleNodes: MerkleNodes {
+    /// SPEC: C2SP tlog-tiles — tile height 8: the stored levels are the multiples of 8.
+    static let tileHeight = 8
+    static let tileWidth = 1 << tileHeight
+
     let db: Database
     let upstream: Int64
+    /// Loaded tiles: the hashes at `level` (a multiple of 8) from `tile × 256` on, contiguous.
+    private var tiles: [TileKey: [[UInt8]]] = [:]
+
+    private struct TileKey: Hashable {
+        var level: Int
+        var tile: Int
+    }
+
+    init(db: Database, upstream: Int64) {
+        self.db = db
+        self.upstream = upstream
+    }
+
+    /// Whether a node at `level` is stored (above the leaves, on a tile boundary).
+    static func isStored(level: Int) -> Bool { level > 0 && level % tileHeight == 0 }
 
     func node(level: Int, index: Int) throws(MerkleError) -> [UInt8] {
+        guard level >= 0, level < Int.bitWidth - 1, index >= 0, index <= Int.max >> Self.tileHeight else {
+            throw .missingNode(level: level, index: index)
+        }
+        let base = level - level % Self.tileHeight
+        let span = 1 << (level - base)
+        let first = index << (level - base)
+        let tile = first >> Self.tileHeight
+        let hashes = try self.tile(level: base, tile: tile, through: first + span - 1, missing: (level, index))
+        var layer = Array(hashes[(first - tile * Self.tileWidth)...].prefix(span))
+        while layer.count > 1 {
+            layer = stride(from: 0, to: layer.count, by: 2).map { RFC6962.nodeHash(layer[$0], layer[$0 + 1]) }
+        }
+        return layer[0]
+    }
+
+    /// The contiguous hashes at `level` of tile `tile`, loaded once, holding at least index `last`.
+    private func tile(level: Int, tile: Int, through last: Int, missing: (Int, Int)) throws(MerkleError) -> [[UInt8]] {
+        let key = TileKey(level: level, tile: tile)
+        let start = tile * Self.tileWidth
+        if let cached = tiles[key], start + cached.count > last { return cached }
+        var hashes: [[UInt8]] = []
         do {
             if level == 0 {
-                let sql = "SELECT currhash FROM upstream_entry WHERE upstream = ? AND position = ?"
-                if let currhash = try Data.fetchOne(db.cachedStatement(sql: sql), arguments: [upstream, index + 1]), currhash.count == 32 {
-                    return RFC6962.leafHash(currhash)
+                let sql = "SELECT position, currhash FROM upstream_entry WHERE upstream = ? AND position BETWEEN ? AND ? ORDER BY position"
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [upstream, start + 1, start + Self.tileWidth])
+                while let row = try rows.next() {
+                    let currhash: Data = row[1]
+                    guard row[0] as Int == start + hashes.count + 1, currhash.count == 32 else { break }
+                    hashes.append(RFC6962.leafHash(currhash))
                 }
             } else {
-                let sql = "SELECT hash FROM upstream_merkle WHERE upstream = ? AND level = ? AND idx = ?"
-                if let hash = try Data.fetchOne(db.cachedStatement(sql: sql), arguments: [upstream, level, index]), hash.count == 32 {
-                    return Array(hash)
+                let sql = "SELECT idx, hash FROM upstream_merkle WHERE upstream = ? AND level = ? AND idx BETWEEN ? AND ? ORDER BY idx"
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [upstream, level, start, start + Self.tileWidth - 1])
+                while let row = try rows.next() {
+                    let hash: Data = row[1]
+                    guard row[0] as Int == start + hashes.count, hash.count == 32 else { break }
+                    hashes.append(Array(hash))
                 }
             }
-        } catch {}
-        throw .missingNode(level: level, index: index)
+        } catch {
+            throw .missingNode(level: missing.0, index: missing.1)
+        }
+        guard start + hashes.count > last else { throw .missingNode(level: missing.0, index: missing.1) }
+        tiles[key] = hashes
+        return hashes
     }
 }
 
 extension WitnessDatabase {
     /// Appends the verified `currhashes` (positions `fromSize + 1` …) to the tree of `upstream`,
-    /// inside the caller's transaction: only the nodes above the leaves are written.
+    /// inside the caller's transaction: only the nodes at levels 8, 16, … are written.
     package static func growMerkle(_ db: Database, upstream: Int64, fromSize: Int, currhashes: [[UInt8]]) throws {
         var frontier = try MerkleFrontier(size: fromSize, nodes: StoredMerkleNodes(db: db, upstream: upstream))
         for currhash in currhashes { try appendMerkle(db, upstream: upstream, to: &frontier, currhash: currhash) }
     }
 
-    /// Appends one leaf to `frontier` and writes the nodes above the leaves it closes.
+    /// Appends one leaf to `frontier` and writes the stored nodes (levels 8, 16, …) it closes.
     static func appendMerkle(_ db: Database, upstream: Int64, to frontier: inout MerkleFrontier, currhash: [UInt8]) throws {
-        for node in frontier.append(leafHash: RFC6962.leafHash(currhash)) where node.level > 0 {
+        for node in frontier.append(leafHash: RFC6962.leafHash(currhash)) where StoredMerkleNodes.isStored(level: node.level) {
             try db.cachedStatement(sql: "INSERT INTO upstream_merkle (upstream, level, idx, hash) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [upstream, node.level, node.index, Data(node.hash)])
         }

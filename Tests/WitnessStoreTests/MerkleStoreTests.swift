@@ -42,21 +42,53 @@ struct MerkleStoreTests {
         }
         // Beyond the verified chain there is no tree: an error, never a made-up root.
         #expect(throws: MerkleError.self) { try database.merkleRoot(upstream: id, size: size + 1) }
-        // Above the leaves, one node per entry at most (33 entries: 16 + 8 + 4 + 2 + 1).
+        // Below 256 entries nothing is stored above the leaves: every node comes from its tile.
         let nodes = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM upstream_merkle")! }
-        #expect(nodes == 31)
+        #expect(nodes == 0)
+    }
+
+    /// Tiles of height 8 (C2SP tlog-tiles' levels): past 256 and 65,536 leaves the nodes between
+    /// stored levels come from level-8 hashes, and pages that end inside a tile or across one
+    /// agree with the in-memory tree.
+    @Test func nodesBetweenTheStoredLevelsComeFromTheirTile() async throws {
+        let (database, id) = try await F.watching()
+        var tip: BlakechainTip?
+        for count in [255, 2, 300, 700, 1] {
+            let entries = F.entries(count, after: tip)
+            let page = try F.page(entries, after: tip)
+            try await database.commitVerifiedPage(upstream: id, fromSize: tip?.size ?? 0, page, at: F.t0)
+            tip = page.tipAfter
+        }
+        let size = try #require(tip).size
+        let leaves = try Self.memory(database, id)
+        for n in [1, 255, 256, 257, 512, 513, 1000, 1024, 1025, 1100, size] where n <= size {
+            let tree = MerkleTree(size: n, nodes: leaves)
+            #expect(try database.merkleRoot(upstream: id, size: n) == tree.root(), "size \(n)")
+            for position in [1, 2, 129, 256, 257, 600, n - 1, n] where position >= 1 && position <= n {
+                #expect(try database.inclusionProof(upstream: id, position: position, size: n) == tree.inclusionProof(index: position - 1))
+            }
+            for old in [0, 1, 200, 256, 300, 513, n] where old <= n {
+                #expect(try database.consistencyProof(upstream: id, from: old, to: n) == tree.consistencyProof(from: old))
+            }
+        }
+        // One stored hash per complete 256-leaf tile (level 8), and one at level 16 only from 65,536.
+        let stored = try await database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT level, COUNT(*) AS n FROM upstream_merkle GROUP BY level").map { [$0["level"] as Int, $0["n"] as Int] }
+        }
+        #expect(stored == [[8, size / 256]])
     }
 
     @Test func aPageRefusedByTheCompareAndSwapAddsNoNode() async throws {
         let (database, id) = try await F.watching()
         try await database.commitVerifiedPage(upstream: id, fromSize: 0, try F.page(F.entries(3)), at: F.t0)
         let root = try database.merkleRoot(upstream: id, size: 3)
+        // A refused page of 256 entries would have closed the first level-8 node.
         await #expect(throws: StoreError.self) {
-            try await database.commitVerifiedPage(upstream: id, fromSize: 0, try F.page(F.entries(4, tag: "other")), at: F.t0)
+            try await database.commitVerifiedPage(upstream: id, fromSize: 0, try F.page(F.entries(256, tag: "other")), at: F.t0)
         }
         #expect(try database.merkleRoot(upstream: id, size: 3) == root)
         let nodes = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM upstream_merkle")! }
-        #expect(nodes == 1, "three leaves close one node above them")
+        #expect(nodes == 0, "three leaves store nothing above them; the refused page added nothing")
     }
 
     @Test func aDatabaseFromBeforeTheTreeGetsItAtMigration() async throws {
@@ -77,6 +109,25 @@ struct MerkleStoreTests {
         try await database.commitVerifiedPage(upstream: 1, fromSize: 11, try F.page(more, after: try database.upstream(id: 1)!.tip), at: F.t0)
         let all = MerkleLeaves(leaves: try database.upstreamCurrhashes(upstream: 1))
         #expect(try database.merkleRoot(upstream: 1, size: 17) == MerkleTree(size: 17, nodes: all).root())
+    }
+
+    /// Migration v9: a tree stored whole (every level, before tiles) keeps only levels 8, 16, …;
+    /// the rows between are dropped (here they are junk, so a read using one would show).
+    @Test func aWholeTreeFromBeforeTilesKeepsOnlyItsTileLevels() async throws {
+        let temp = try TemporaryDirectory(prefix: "tiles-migrate")
+        defer { temp.remove() }
+        let path = temp.path("witness.sqlite")
+        let page = try F.page(F.entries(300))
+        try await Self.legacyDatabase(path: path, upTo: "v8-entry-records", page: page, extra: """
+            INSERT INTO upstream_merkle (upstream, level, idx, hash) VALUES (1, 1, 0, zeroblob(32)), (1, 7, 1, zeroblob(32)), (1, 3, 5, zeroblob(32));
+            """)
+        let database = try WitnessDatabase.open(path: path)
+        let leaves = MerkleLeaves(leaves: page.entries.map(\.currhash))
+        for n in [1, 8, 200, 256, 300] {
+            #expect(try database.merkleRoot(upstream: 1, size: n) == MerkleTree(size: n, nodes: leaves).root(), "size \(n)")
+        }
+        let levels = try await database.writer.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM upstream_merkle") }
+        #expect(levels == [8])
     }
 
     /// Migration v8: records of upstreams watched before every record was kept are copied out of
