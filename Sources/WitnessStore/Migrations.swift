@@ -275,9 +275,9 @@ enum Migrations {
                 }
             }
         }
-        // Issue 11, item 7: the tree keeps only the hashes at levels 8, 16, … (C2SP tlog-tiles'
-        // content); the levels between are recomputed from their tile. A sync then writes one
-        // node per 256 entries instead of one per entry.
+        // Issue 11, item 7: the tree keeps only the hashes at levels 4, 8, 12, … (tiles of height
+        // 4); the levels between are recomputed from their tile. A sync then writes one node per
+        // 15 entries instead of one per entry.
         migrator.registerMigration("v9-tiled-merkle") { db in
             try db.execute(sql: "DELETE FROM upstream_merkle WHERE level % \(StoredMerkleNodes.tileHeight) != 0")
         }

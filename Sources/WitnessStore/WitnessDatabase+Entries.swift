@@ -11,21 +11,62 @@ extension WitnessDatabase {
     /// repeated currhash (a BLAKE2b collision) would answer its first position.
     public func upstreamEntry(upstream id: Int64, hash: [UInt8]) throws -> (position: Int, entry: ChronicleEntry)? {
         guard hash.count == 32 else { return nil }
-        return try reader.read { db in
-            let position = try Int.fetchOne(db, sql: "SELECT MIN(position) FROM upstream_entry WHERE upstream = ? AND currhash = ?",
-                                            arguments: [id, Data(hash)])
-                ?? Int.fetchOne(db, sql: "SELECT MIN(position) FROM upstream_entry WHERE upstream = ? AND summaryhash = ?",
-                                arguments: [id, Data(hash)])
-            guard let position, let row = try Row.fetchOne(db, sql: """
-                SELECT e.contents, e.currhash, e.summaryhash, e.created, e.publickey, e.signature,
-                       (SELECT p.currhash FROM upstream_entry p WHERE p.upstream = e.upstream AND p.position = e.position - 1) AS prevhash
-                FROM upstream_entry e WHERE e.upstream = ? AND e.position = ? AND e.contents IS NOT NULL
-                """, arguments: [id, position]) else { return nil }
-            let prev: Data? = row["prevhash"]
-            let entry = ChronicleEntry(contents: row["contents"], prevhash: prev.map { Base64URL.encode($0) },
-                                       currhash: Base64URL.encode(row["currhash"] as Data), summaryhash: Base64URL.encode(row["summaryhash"] as Data),
-                                       created: row["created"] ?? "", publickey: row["publickey"] ?? "", signature: row["signature"] ?? "")
-            return (position, entry)
+        return try reader.read { db in try Self.upstreamEntry(db, upstream: id, hash: hash) }
+    }
+
+    static func upstreamEntry(_ db: Database, upstream id: Int64, hash: [UInt8]) throws -> (position: Int, entry: ChronicleEntry)? {
+        guard hash.count == 32 else { return nil }
+        let position = try Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(position) FROM upstream_entry WHERE upstream = ? AND currhash = ?"),
+                                        arguments: [id, Data(hash)])
+            ?? Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(position) FROM upstream_entry WHERE upstream = ? AND summaryhash = ?"),
+                            arguments: [id, Data(hash)])
+        guard let position, let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT e.contents, e.currhash, e.summaryhash, e.created, e.publickey, e.signature,
+                   (SELECT p.currhash FROM upstream_entry p WHERE p.upstream = e.upstream AND p.position = e.position - 1) AS prevhash
+            FROM upstream_entry e WHERE e.upstream = ? AND e.position = ? AND e.contents IS NOT NULL
+            """), arguments: [id, position]) else { return nil }
+        let prev: Data? = row["prevhash"]
+        let entry = ChronicleEntry(contents: row["contents"], prevhash: prev.map { Base64URL.encode($0) },
+                                   currhash: Base64URL.encode(row["currhash"] as Data), summaryhash: Base64URL.encode(row["summaryhash"] as Data),
+                                   created: row["created"] ?? "", publickey: row["publickey"] ?? "", signature: row["signature"] ?? "")
+        return (position, entry)
+    }
+
+    /// Everything an entry proof of `hash` in the upstream whose origin hashes to `hex` needs, read
+    /// in one transaction (a proof is served to strangers: one snapshot, no torn view): the
+    /// upstream, the entry, its audit path to the cosigned head (nil when the entry is after it),
+    /// the peers and their cosignatures on that head.
+    public func entryProofMaterial(originHash hex: String, hash: [UInt8]) throws -> EntryProofMaterial? {
+        try reader.read { db in
+            guard let upstream = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM upstream WHERE origin_hash = ?"),
+                                                  arguments: [hex]).map(Self.upstream) else { return nil }
+            var material = EntryProofMaterial(upstream: upstream)
+            guard let found = try Self.upstreamEntry(db, upstream: upstream.id, hash: hash) else { return material }
+            material.found = found
+            guard let head = upstream.cosigned else { return material }
+            if found.position <= head.checkpoint.size {
+                material.proof = try MerkleTree(size: head.checkpoint.size, nodes: StoredMerkleNodes(db: db, upstream: upstream.id))
+                    .inclusionProof(index: found.position - 1)
+            }
+            material.peers = try Row.fetchAll(db, sql: "SELECT * FROM peer ORDER BY name, vkey").compactMap(Self.peer)
+            material.peerCosignatures = try Self.peerCosignatures(db, on: head.checkpoint)
+            return material
         }
     }
+}
+
+/// What `entryProofMaterial` read.
+public struct EntryProofMaterial: Sendable {
+    /// The upstream.
+    public var upstream: UpstreamRecord
+    /// The entry and its 1-based position, nil when no verified entry has the hash.
+    public var found: (position: Int, entry: ChronicleEntry)?
+    /// Its audit path in the tree of the cosigned head, nil when there is no head or the entry is after it.
+    public var proof: [[UInt8]]?
+    /// Every peer.
+    public var peers: [PeerRecord] = []
+    /// The peers' cosignatures on the cosigned head, newest first.
+    public var peerCosignatures: [PeerCosignature] = []
+
+    init(upstream: UpstreamRecord) { self.upstream = upstream }
 }

@@ -3,21 +3,23 @@ import GRDB
 import WitnessCore
 
 /// The Merkle view of every witnessed chain (witness-protocol §2.1): the leaves are the verified
-/// currhashes `upstream_entry` already keeps; `upstream_merkle` keeps the hashes at levels 8, 16,
-/// 24… — what a C2SP tlog-tiles log stores, tiles of height 8 — written in the same transaction
-/// as the page that completes them, so the tree never disagrees with the chain. A node between
-/// those levels is recomputed from the ≤ 256 stored hashes of its tile, read in one range query
-/// and kept for the rest of the computation: any root or proof of any verified size takes
-/// O(log n / 8) range reads and a few hundred SHA-256s, and the tree adds ~1/8 B per entry and
-/// one insert per 256 entries to a sync.
+/// currhashes `upstream_entry` already keeps; `upstream_merkle` keeps the hashes at levels 4, 8,
+/// 12… — the C2SP tlog-tiles idea with tiles of height 4 — written in the same transaction as the
+/// page that completes them, so the tree never disagrees with the chain. A node between those
+/// levels is recomputed from the ≤ 16 stored hashes of its tile, read in one range query and kept
+/// for the rest of the computation: any root or proof of any verified size takes O(log n / 4)
+/// range reads and about 30 SHA-256s per tile, and the tree adds ~4 B per entry and one insert
+/// per 15 entries to a sync. (Height 8, tlog-tiles' own, halved the inserts again but made every
+/// proof hash ~500 nodes: 600–700 proofs/s against 950–1,300 at height 4, with the tree's share
+/// of a first sync 1.5–2 % either way; measured in `bench`, docs/performance.md.)
 final class StoredMerkleNodes: MerkleNodes {
-    /// SPEC: C2SP tlog-tiles — tile height 8: the stored levels are the multiples of 8.
-    static let tileHeight = 8
+    /// Tile height: the stored levels are its multiples (C2SP tlog-tiles uses 8; see above).
+    static let tileHeight = 4
     static let tileWidth = 1 << tileHeight
 
     let db: Database
     let upstream: Int64
-    /// Loaded tiles: the hashes at `level` (a multiple of 8) from `tile × 256` on, contiguous.
+    /// Loaded tiles: the hashes at `level` (a multiple of the height) from `tile × width` on, contiguous.
     private var tiles: [TileKey: [[UInt8]]] = [:]
 
     private struct TileKey: Hashable {
@@ -84,13 +86,13 @@ final class StoredMerkleNodes: MerkleNodes {
 
 extension WitnessDatabase {
     /// Appends the verified `currhashes` (positions `fromSize + 1` …) to the tree of `upstream`,
-    /// inside the caller's transaction: only the nodes at levels 8, 16, … are written.
+    /// inside the caller's transaction: only the nodes at levels 4, 8, … are written.
     package static func growMerkle(_ db: Database, upstream: Int64, fromSize: Int, currhashes: [[UInt8]]) throws {
         var frontier = try MerkleFrontier(size: fromSize, nodes: StoredMerkleNodes(db: db, upstream: upstream))
         for currhash in currhashes { try appendMerkle(db, upstream: upstream, to: &frontier, currhash: currhash) }
     }
 
-    /// Appends one leaf to `frontier` and writes the stored nodes (levels 8, 16, …) it closes.
+    /// Appends one leaf to `frontier` and writes the stored nodes (levels 4, 8, …) it closes.
     static func appendMerkle(_ db: Database, upstream: Int64, to frontier: inout MerkleFrontier, currhash: [UInt8]) throws {
         for node in frontier.append(leafHash: RFC6962.leafHash(currhash)) where StoredMerkleNodes.isStored(level: node.level) {
             try db.cachedStatement(sql: "INSERT INTO upstream_merkle (upstream, level, idx, hash) VALUES (?, ?, ?, ?)")

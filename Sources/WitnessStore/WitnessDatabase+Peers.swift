@@ -191,11 +191,13 @@ extension WitnessDatabase {
 
     /// Every stored peer cosignature on exactly `checkpoint`, newest first.
     public func peerCosignatures(on checkpoint: Checkpoint) throws -> [PeerCosignature] {
-        try reader.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM peer_cosignature WHERE origin = ? AND size = ? AND root = ? ORDER BY time DESC
-                """, arguments: [checkpoint.origin, checkpoint.size, Data(checkpoint.root)]).compactMap(Self.peerCosignature)
-        }
+        try reader.read { db in try Self.peerCosignatures(db, on: checkpoint) }
+    }
+
+    static func peerCosignatures(_ db: Database, on checkpoint: Checkpoint) throws -> [PeerCosignature] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT * FROM peer_cosignature WHERE origin = ? AND size = ? AND root = ? ORDER BY time DESC
+            """), arguments: [checkpoint.origin, checkpoint.size, Data(checkpoint.root)]).compactMap(Self.peerCosignature)
     }
 
     /// Each peer's largest cosigned checkpoint per origin (the head it last showed this node).

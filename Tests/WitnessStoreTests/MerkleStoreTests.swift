@@ -42,14 +42,14 @@ struct MerkleStoreTests {
         }
         // Beyond the verified chain there is no tree: an error, never a made-up root.
         #expect(throws: MerkleError.self) { try database.merkleRoot(upstream: id, size: size + 1) }
-        // Below 256 entries nothing is stored above the leaves: every node comes from its tile.
+        // 33 entries store the two level-4 hashes; every other node comes from its tile.
         let nodes = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM upstream_merkle")! }
-        #expect(nodes == 0)
+        #expect(nodes == 2)
     }
 
-    /// Tiles of height 8 (C2SP tlog-tiles' levels): past 256 and 65,536 leaves the nodes between
-    /// stored levels come from level-8 hashes, and pages that end inside a tile or across one
-    /// agree with the in-memory tree.
+    /// Tiles of height 4: past 16 and 256 leaves the nodes between stored levels come from the
+    /// level-4 and level-8 hashes, and pages that end inside a tile or across one agree with the
+    /// in-memory tree.
     @Test func nodesBetweenTheStoredLevelsComeFromTheirTile() async throws {
         let (database, id) = try await F.watching()
         var tip: BlakechainTip?
@@ -71,18 +71,18 @@ struct MerkleStoreTests {
                 #expect(try database.consistencyProof(upstream: id, from: old, to: n) == tree.consistencyProof(from: old))
             }
         }
-        // One stored hash per complete 256-leaf tile (level 8), and one at level 16 only from 65,536.
+        // One stored hash per complete 16-leaf subtree (level 4) and per 256-leaf one (level 8).
         let stored = try await database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT level, COUNT(*) AS n FROM upstream_merkle GROUP BY level").map { [$0["level"] as Int, $0["n"] as Int] }
         }
-        #expect(stored == [[8, size / 256]])
+        #expect(stored == [[4, size / 16], [8, size / 256]])
     }
 
     @Test func aPageRefusedByTheCompareAndSwapAddsNoNode() async throws {
         let (database, id) = try await F.watching()
         try await database.commitVerifiedPage(upstream: id, fromSize: 0, try F.page(F.entries(3)), at: F.t0)
         let root = try database.merkleRoot(upstream: id, size: 3)
-        // A refused page of 256 entries would have closed the first level-8 node.
+        // A refused page of 256 entries would have closed level-4 and level-8 nodes.
         await #expect(throws: StoreError.self) {
             try await database.commitVerifiedPage(upstream: id, fromSize: 0, try F.page(F.entries(256, tag: "other")), at: F.t0)
         }
@@ -111,7 +111,7 @@ struct MerkleStoreTests {
         #expect(try database.merkleRoot(upstream: 1, size: 17) == MerkleTree(size: 17, nodes: all).root())
     }
 
-    /// Migration v9: a tree stored whole (every level, before tiles) keeps only levels 8, 16, …;
+    /// Migration v9: a tree stored whole (every level, before tiles) keeps only levels 4, 8, 12, …;
     /// the rows between are dropped (here they are junk, so a read using one would show).
     @Test func aWholeTreeFromBeforeTilesKeepsOnlyItsTileLevels() async throws {
         let temp = try TemporaryDirectory(prefix: "tiles-migrate")
@@ -127,7 +127,7 @@ struct MerkleStoreTests {
             #expect(try database.merkleRoot(upstream: 1, size: n) == MerkleTree(size: n, nodes: leaves).root(), "size \(n)")
         }
         let levels = try await database.writer.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM upstream_merkle") }
-        #expect(levels == [8])
+        #expect(Set(levels) == [4, 8])
     }
 
     /// Migration v8: records of upstreams watched before every record was kept are copied out of

@@ -23,14 +23,16 @@ extension WitnessView {
     /// SPEC: witness-protocol v2 §7.1 — the proof is against "the newest one, with peers' cosignatures";
     /// 404 when the entry is not in the verified chain.
     public func entryProof(originHash hex: String, hash: [UInt8]) throws -> Result<EntryProof, ProofRefusal> {
-        guard let upstream = try upstream(originHash: hex) else { return .failure(.unknownOrigin) }
-        guard let found = try database.upstreamEntry(upstream: upstream.id, hash: hash) else { return .failure(.unknownEntry) }
-        guard let note = try note(for: upstream, trusted: Set(trustedPeers().map(\.description))) else {
+        // One read transaction: the entry, its path and the note are of one snapshot.
+        guard let material = try database.entryProofMaterial(originHash: hex, hash: hash) else { return .failure(.unknownOrigin) }
+        guard let found = material.found else { return .failure(.unknownEntry) }
+        let trusted = Set(material.peers.filter(\.isTrusted).map(\.vkey.description))
+        guard let note = Self.note(for: material.upstream, peerCosignatures: material.peerCosignatures, trusted: trusted) else {
             return .failure(.neverCosigned)
         }
-        let size = note.checkpoint.size
-        guard found.position <= size else { return .failure(.notYetCosigned(position: found.position, cosigned: size)) }
-        let proof = try database.inclusionProof(upstream: upstream.id, position: found.position, size: size)
+        guard let proof = material.proof else {
+            return .failure(.notYetCosigned(position: found.position, cosigned: note.checkpoint.size))
+        }
         return .success(EntryProof(entry: ProvenEntry(found.entry), index: found.position - 1, proof: proof, cosigned: note))
     }
 

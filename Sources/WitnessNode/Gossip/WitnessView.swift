@@ -25,10 +25,16 @@ public struct WitnessView: Sendable {
     /// This node's cosigned note on `upstream`'s head plus trusted peers' cosignatures on the same
     /// checkpoint (newest first, at most `GossipMessage.maxSignatureLines` lines in all).
     public func note(for upstream: UpstreamRecord, trusted: Set<String>) throws -> CosignedCheckpoint? {
+        guard let head = upstream.cosigned else { return nil }
+        return Self.note(for: upstream, peerCosignatures: try database.peerCosignatures(on: head.checkpoint), trusted: trusted)
+    }
+
+    /// The same note from cosignatures already read (`peerCosignatures` on the head, newest first).
+    static func note(for upstream: UpstreamRecord, peerCosignatures: [PeerCosignature], trusted: Set<String>) -> CosignedCheckpoint? {
         guard let head = upstream.cosigned, let own = try? CosignedCheckpoint(parsing: head.note) else { return nil }
         var lines = own.note.lines
         var seen = Set(lines.map(\.name))
-        for peer in try database.peerCosignatures(on: head.checkpoint) where trusted.contains(peer.vkey) {
+        for peer in peerCosignatures where trusted.contains(peer.vkey) {
             guard lines.count < GossipMessage.maxSignatureLines else { break }
             guard let vkey = VerifierKey(peer.vkey), seen.insert(vkey.name).inserted else { continue }
             lines.append(peer.cosignature.line)
