@@ -106,6 +106,28 @@ struct PHPUpstreamTests {
             #expect(try database.ledgerSize() == ledgerBefore)
             #expect(try database.upstream(origin: Self.origin)?.cosigned?.time == clock.now().seconds)
 
+            // 3b. Every entry PHP published and signed has a proof against the §2.1 tree head that
+            // the independent verifier accepts (witness-protocol v2 §7.1), found by currhash or summaryhash.
+            let witness = WitnessAPI(service: node.ledger)
+            let hex = SHA256.hash(Array(Self.origin.utf8)).hexString
+            let vkey = VerifierKey(name: "witness.test", publicKey: witnessKey.publicKey)
+            let policy = "witness w \(vkey)\nquorum w\n"
+            for position in [1, 2, 17, 50, 51, 56] {
+                let entry = final[position - 1]
+                for hash in [entry.currhash, entry.summaryhash] {
+                    let answer = await witness.respond(method: "GET", path: "/witness/v1/proof/\(hex)/entry/\(hash)")
+                    #expect(answer.status == 200, "entry \(position)")
+                    let proof = try EntryProof(parsing: answer.body)
+                    #expect(proof.position == position && proof.cosigned.checkpoint == checkpoint56)
+                    #expect(try proof.verify(policy: try WitnessPolicy(parsing: policy), origin: Self.origin,
+                                             entryKey: Ed25519PublicKey(base64url: entry.publickey)).position == position)
+                    if hash == entry.currhash, [1, 56].contains(position) {
+                        let python = try IndependentVerifier.verifyProof(answer.body, policy: policy, origin: Self.origin)
+                        #expect(python.verified, "\(python)")
+                    }
+                }
+            }
+
             // 4. The replica's export rows are what PHP's own replica of a served (b's replica of a).
             let api = ChronicleAPI(service: node.ledger)
             let replica = await api.respond(to: .init(method: "GET", path: "/chronicle/replica/\(upstream.uniqueID)/export"))
