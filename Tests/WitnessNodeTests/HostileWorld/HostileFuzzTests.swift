@@ -75,7 +75,8 @@ struct HostileFuzzTests {
                              "/chronicle/replica/{s}/lookup/{h}", "/chronicle/replica/{s}/since/{h}/{n}", "/chronicle/replica/{s}/export/{n}",
                              "/chronicle/publish", "/chronicle/register", "/chronicle/revoke", "/witness/v1/upstreams",
                              "/witness/v1/freshness/{x}", "/witness/v1/position/{x}/{n}", "/witness/v1/evidence", "/witness/v1/evidence/{x}",
-                             "/witness/v1/peers", "/witness/v1/gossip", "/{x}/checkpoint", "/metrics", "//chronicle//export", "/%2e%2e/"]
+                             "/witness/v1/peers", "/witness/v1/gossip", "/{x}/checkpoint", "/metrics", "//chronicle//export", "/%2e%2e/",
+                             "/witness/v1/proof/{x}/entry/{h}", "/witness/v1/proof/{x}/consistency/{n}/{n}", "/witness/v1/proof/{x}/entry/{h}/x"]
             let methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "get", "G ET"]
             let gossipSeed = GossipMessage(from: network[1].vkey, heads: try network[1].node.gossip.view.heads(), evidence: []).bytes
             var answered = 0
@@ -95,6 +96,7 @@ struct HostileFuzzTests {
                 if random.oneIn(4) {
                     headers.append("Gossip-Signature: " + random.pick([network[1].name + " " + Base64.encode(random.bytes(76)), "x y z", "", "a b"]))
                 }
+                if random.oneIn(6) { headers.append("If-None-Match: " + random.pick(["*", "\"x\"", "W/\"", String(repeating: "\"a\",", count: 400)])) }
                 if random.oneIn(4) { headers.append("X-Forwarded-For: " + random.pick(["1.2.3.4", "", "x, y, ,", String(repeating: "9,", count: 500)])) }
                 var body: [UInt8] = []
                 if random.oneIn(2) {
