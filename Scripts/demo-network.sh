@@ -57,12 +57,7 @@ for w in w1 w2 w3; do
     serve "$WORK/$w" --poll-interval 2s --gossip-interval 1s --log-level warning
     W_URL[$w]=${URL%/chronicle}
 done
-{
-    for w in w1 w2 w3; do echo "witness $w $(field "witness vkey" "$WORK/$w.txt") ${W_URL[$w]}"; done
-    echo "group witnesses 2 w1 w2 w3"
-    echo "quorum witnesses"
-} > "$WORK/policy.txt"
-cat "$WORK/policy.txt"
+write_policy "$WORK/policy.txt" w1 w2 w3
 
 echo "== check B before any witness watches it: refused, no quorum"
 if "$BIN" check --policy "$WORK/policy.txt" --origin $B_ORIGIN --max-age 1m; then echo "unexpected success"; exit 1; fi
@@ -73,12 +68,7 @@ echo "== the witnesses watch B (running nodes pick it up): w1 and w2 at B, w3 at
 "$BIN" upstream add --dir "$WORK/w3" --origin $B_ORIGIN --url "$B_STALE_URL" --public-key "$B_PK" >/dev/null
 
 echo "== the witnesses peer with each other and gossip every second"
-for w in w1 w2 w3; do
-    for p in w1 w2 w3; do
-        [ "$w" = "$p" ] && continue
-        "$BIN" peer add --dir "$WORK/$w" --vkey "$(field "witness vkey" "$WORK/$p.txt")" --url "${W_URL[$p]}" --operator "demo $p" >/dev/null
-    done
-done
+peer_all w1 w2 w3
 has_evidence() { "$BIN" evidence list --dir "$WORK/$1" | grep -q "$2"; }
 for w in w1 w2 w3; do wait_for 60 has_evidence "$w" fork; done
 for w in w1 w2 w3; do wait_for 60 has_evidence "$w" freeze; done

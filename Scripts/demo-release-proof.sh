@@ -45,18 +45,8 @@ for w in w1 w2 w3; do
     serve "$WORK/$w" --poll-interval 1s --gossip-interval 1s --log-level warning
     W_URL[$w]=${URL%/chronicle}
 done
-{
-    for w in w1 w2 w3; do echo "witness $w $(field "witness vkey" "$WORK/$w.txt") ${W_URL[$w]}"; done
-    echo "group witnesses 2 w1 w2 w3"
-    echo "quorum witnesses"
-} > "$WORK/policy.txt"
-cat "$WORK/policy.txt"
-for w in w1 w2 w3; do
-    for p in w1 w2 w3; do
-        [ "$w" = "$p" ] && continue
-        "$BIN" peer add --dir "$WORK/$w" --vkey "$(field "witness vkey" "$WORK/$p.txt")" --url "${W_URL[$p]}" --operator "demo $p" >/dev/null
-    done
-done
+write_policy "$WORK/policy.txt" w1 w2 w3
+peer_all w1 w2 w3
 # prove_with N: the release proof from w1 carries N cosignatures on the size-4 checkpoint.
 prove_with() {
     "$BIN" prove --witness "${W_URL[w1]}" --origin $ORIGIN --entry "$RELEASE" -o "$WORK/pkg-1.2.3.tlog-proof" 2> "$WORK/prove.err" &&

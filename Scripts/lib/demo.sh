@@ -35,3 +35,25 @@ wait_for() {
 
 # field NAME FILE: the value of a "NAME: value" line printed by init or keygen.
 field() { sed -n "s/^$1: //p" "$2"; }
+
+# write_policy FILE W...: a client policy (C2SP tlog-policy) of the witnesses W (data directories
+# $WORK/W, vkeys in $WORK/W.txt, URLs in the W_URL array), 2 of them for a quorum; prints it.
+write_policy() {
+    local file=$1; shift
+    {
+        for w in "$@"; do echo "witness $w $(field "witness vkey" "$WORK/$w.txt") ${W_URL[$w]}"; done
+        echo "group witnesses 2 $*"
+        echo "quorum witnesses"
+    } > "$file"
+    cat "$file"
+}
+
+# peer_all W...: every witness W adds every other as a peer (vkey and W_URL).
+peer_all() {
+    for w in "$@"; do
+        for p in "$@"; do
+            [ "$w" = "$p" ] && continue
+            "$BIN" peer add --dir "$WORK/$w" --vkey "$(field "witness vkey" "$WORK/$p.txt")" --url "${W_URL[$p]}" --operator "demo $p" >/dev/null
+        done
+    done
+}

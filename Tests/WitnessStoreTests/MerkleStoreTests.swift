@@ -17,17 +17,21 @@ struct MerkleStoreTests {
         MerkleLeaves(leaves: try database.upstreamCurrhashes(upstream: id))
     }
 
-    @Test func everyRootAndProofOfEveryVerifiedSizeMatchesTheTree() async throws {
-        let (database, id) = try await F.watching()
-        // Pages of uneven sizes, so that pages end inside subtrees of every level.
+    /// Commits verified pages of `counts` entries one after another; the size after the last.
+    static func commitPages(_ counts: [Int], to database: WitnessDatabase, _ id: Int64) async throws -> Int {
         var tip: BlakechainTip?
-        for count in [1, 2, 5, 3, 8, 1, 13] {
-            let entries = F.entries(count, after: tip)
-            let page = try F.page(entries, after: tip)
+        for count in counts {
+            let page = try F.page(F.entries(count, after: tip), after: tip)
             try await database.commitVerifiedPage(upstream: id, fromSize: tip?.size ?? 0, page, at: F.t0)
             tip = page.tipAfter
         }
-        let size = try #require(tip).size
+        return tip?.size ?? 0
+    }
+
+    @Test func everyRootAndProofOfEveryVerifiedSizeMatchesTheTree() async throws {
+        let (database, id) = try await F.watching()
+        // Pages of uneven sizes, so that pages end inside subtrees of every level.
+        let size = try await Self.commitPages([1, 2, 5, 3, 8, 1, 13], to: database, id)
         let leaves = try Self.memory(database, id)
         #expect(leaves.leafHashes.count == size)
         for n in 0...size {
@@ -52,14 +56,7 @@ struct MerkleStoreTests {
     /// in-memory tree.
     @Test func nodesBetweenTheStoredLevelsComeFromTheirTile() async throws {
         let (database, id) = try await F.watching()
-        var tip: BlakechainTip?
-        for count in [255, 2, 300, 700, 1] {
-            let entries = F.entries(count, after: tip)
-            let page = try F.page(entries, after: tip)
-            try await database.commitVerifiedPage(upstream: id, fromSize: tip?.size ?? 0, page, at: F.t0)
-            tip = page.tipAfter
-        }
-        let size = try #require(tip).size
+        let size = try await Self.commitPages([255, 2, 300, 700, 1], to: database, id)
         let leaves = try Self.memory(database, id)
         for n in [1, 255, 256, 257, 512, 513, 1000, 1024, 1025, 1100, size] where n <= size {
             let tree = MerkleTree(size: n, nodes: leaves)
