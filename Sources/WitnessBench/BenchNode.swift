@@ -1,8 +1,10 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessServer
@@ -48,6 +50,21 @@ struct BenchNode {
             _ = try await database.append(batch, at: SystemWallClock().now())
             next += batch.count
         }
+    }
+
+    /// Makes the node a replica of its own ledger served at `base` (one verified first sync), so the
+    /// replica routes serve the same rows as the own ledger; returns the replica's uniqueid.
+    func replicateItself(from base: String, http: HTTPClient) async throws -> String {
+        let sync = UpstreamSync(database: database, key: key, name: "bench.node", transport: HTTPTransport(http: http),
+                                clock: SystemWallClock(), logger: BenchLog.quiet, maxResponseBytes: 1 << 30, timeout: .seconds(600))
+        guard case .added(let upstream) = try await database.addUpstream(origin: "bench.replica/chronicle", url: base, publicKey: key.publicKey,
+                                                                         replicate: true, at: SystemWallClock().now()) else {
+            throw BenchFailure("the bench node already replicated itself")
+        }
+        guard case .advanced = await sync.poll(upstream), let source = try database.replicaSources().first else {
+            throw BenchFailure("the bench node could not replicate its own ledger")
+        }
+        return source.uniqueid
     }
 
     /// Serves the node's Chronicle API while `body` runs with its API base URL, then stops it.

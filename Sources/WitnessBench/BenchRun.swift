@@ -95,7 +95,8 @@ public struct BenchRun: Sendable {
                                                 temp: o.temporaryDirectory, http: http, bound: bound)
                 }
                 if o.sections.contains("read") {
-                    try await ReadAPIBench.run(report, base: base, lookupHash: lookup, sinceHash: since,
+                    let replica = try await node.replicateItself(from: base, http: http)
+                    try await ReadAPIBench.run(report, base: base, lookupHash: lookup, sinceHash: since, replica: replica,
                                                seconds: o.readSeconds, wrk: ReadAPIBench.findWrk(), http: http)
                 }
             }

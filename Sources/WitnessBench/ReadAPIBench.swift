@@ -23,13 +23,20 @@ enum ReadAPIBench {
 
     /// Runs the three read endpoints against `base`; `lookupHash` names a middle entry and
     /// `sinceHash` the entry 10 before the head.
-    static func run(_ report: BenchReport, base: String, lookupHash: String, sinceHash: String,
+    /// With `replica` (the uniqueid of a replica of the same ledger on the same node), its lookup
+    /// and since routes too, compared by CPU per request with the own ledger's (issue 13, item 2).
+    static func run(_ report: BenchReport, base: String, lookupHash: String, sinceHash: String, replica: String? = nil,
                     seconds: Int, wrk: String?, http: HTTPClient) async throws {
         let tool = wrk.map { "\($0) -t2 -c16 -d\(seconds)s --latency" } ?? "in-process load generator, 16 connections, \(seconds) s (wrk not installed)"
         report.section("c. read API (10,000-entry ledger, loopback; \(tool))")
-        let targets = [("lasthash", "/lasthash"),
+        var targets = [("lasthash", "/lasthash"),
                        ("lookup", "/lookup/" + encode(lookupHash)),
                        ("since", "/since/" + encode(sinceHash))]
+        if let replica {
+            targets += [("replica lookup", "/replica/\(replica)/lookup/" + encode(lookupHash)),
+                        ("replica since", "/replica/\(replica)/since/" + encode(sinceHash))]
+        }
+        var cpu: [String: Double] = [:]
         for (name, path) in targets {
             let url = base + path
             let load: Load
@@ -39,6 +46,13 @@ enum ReadAPIBench {
             // wrk drives the load): steadier than req/s when other work shares the machine.
             let cpuPerRequest = (ProcessCPU.seconds() - cpuBefore) / Double(max(load.requests, 1))
             report.line("   GET \(path.prefix(24))…: \(Format.int(load.requestsPerSecond)) req/s, p99 \(Format.fixed(load.p99Milliseconds, 2)) ms, \(load.requests) requests, \(load.errors) errors, node CPU \(Format.int(cpuPerRequest * 1e6)) µs/request (\(load.tool))")
+            cpu[name] = cpuPerRequest
+            if name.hasPrefix("replica "), let own = cpu[String(name.dropFirst("replica ".count))] {
+                report.figure("GET /chronicle/replica/…/\(name.dropFirst(8)) (node CPU per request)", ours: "\(Format.int(cpuPerRequest * 1e6)) µs",
+                              reference: "own ledger \(Format.int(own * 1e6)) µs (same run)", ratio: Format.times(cpuPerRequest / own),
+                              target: "≤ 1.5×")
+                continue
+            }
             let reference = php[name]!
             report.figure("GET /chronicle/\(name)\(name == "since" ? " (10 entries)" : "") (p99 \(Format.fixed(load.p99Milliseconds, 2)) ms, errors: \(load.errors))",
                           ours: "\(Format.int(load.requestsPerSecond)) req/s", reference: "PHP \(Format.int(reference)) req/s (fpm + nginx)",

@@ -281,6 +281,16 @@ enum Migrations {
         migrator.registerMigration("v9-tiled-merkle") { db in
             try db.execute(sql: "DELETE FROM upstream_merkle WHERE level % \(StoredMerkleNodes.tileHeight) != 0")
         }
+        // Issue 13, item 2: the replica size was MAX(position) over rows with a record, a walk of
+        // every row of the upstream on each replica request. Every row stored since v8 has its
+        // record; the first one without (a v8 copy that failed) is found once, here.
+        migrator.registerMigration("v10-record-gap") { db in
+            try db.execute(sql: """
+                ALTER TABLE upstream ADD COLUMN record_gap INTEGER;
+                UPDATE upstream SET record_gap =
+                    (SELECT MIN(position) FROM upstream_entry e WHERE e.upstream = upstream.id AND e.contents IS NULL);
+                """)
+        }
         return migrator
     }
 }

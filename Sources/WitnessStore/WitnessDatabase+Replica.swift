@@ -23,15 +23,12 @@ extension WitnessDatabase {
     // Replica rows are the verified `upstream_entry` rows of a replicated upstream. Only rows whose
     // full record was kept (`contents` not NULL) can be served. Since schema v8 every upstream keeps
     // every record (entry proofs carry them), and v8 copied the older ones out of their signed
-    // bodies; a row whose body could not give it back keeps none. If position 1 lacks its record
-    // the replica is treated as empty rather than served from the middle: a replica must verify
-    // from genesis (§2.7).
-
-    private static let replicaSelect = """
-        SELECT e.position, e.contents, e.currhash, e.summaryhash, e.created, e.publickey, e.signature,
-               (SELECT p.currhash FROM upstream_entry p WHERE p.upstream = e.upstream AND p.position = e.position - 1) AS prevhash
-        FROM upstream_entry e
-        """
+    // bodies; `upstream.record_gap` (v10) is the first row whose body could not give it back. The
+    // replica is served up to the row before it: a replica must verify from genesis (§2.7), so a
+    // missing record at position 1 serves an empty replica rather than one from the middle.
+    //
+    // Every query below is an index search, never a scan (issue 13, item 2):
+    // `ReplicaQueryPlanTests` asserts SQLite's plan for each, so it cannot silently regress.
 
     private static func replicaEntry(_ row: Row) -> ChronicleEntry {
         let prev: Data? = row["prevhash"]
@@ -51,13 +48,13 @@ extension WitnessDatabase {
                       serverPublicKey: Base64URL.encode(row["publickey"] as Data))
     }
 
-    /// Number of servable replica rows of `source` (0 when position 1 has no full record).
-    private static func replicaSize(_ db: Database, _ source: ReplicaSource) throws -> Int {
-        guard try Bool.fetchOne(db, sql: """
-            SELECT 1 FROM upstream_entry WHERE upstream = ? AND position = 1 AND contents IS NOT NULL
-            """, arguments: [source.id]) == true else { return 0 }
-        return try Int.fetchOne(db, sql: "SELECT MAX(position) FROM upstream_entry WHERE upstream = ? AND contents IS NOT NULL",
-                                arguments: [source.id]) ?? 0
+    /// Number of servable replica rows of `source`: the verified size, or the rows before the
+    /// first missing record. One row read.
+    static func replicaSize(_ db: Database, _ source: ReplicaSource) throws -> Int {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: ReplicaSQL.size), arguments: [source.id]) else { return 0 }
+        let size: Int = row["size"]
+        guard let gap: Int = row["record_gap"] else { return size }
+        return max(0, min(size, gap - 1))
     }
 
     /// Every replicated upstream, in the order they were added.
@@ -81,8 +78,7 @@ extension WitnessDatabase {
         try reader.read { db in
             let size = try Self.replicaSize(db, source)
             guard size > 0 else { return nil }
-            return try Row.fetchOne(db, sql: Self.replicaSelect + " WHERE e.upstream = ? AND e.position = ?",
-                                    arguments: [source.id, size]).map(Self.replicaEntry)
+            return try Row.fetchOne(db.cachedStatement(sql: ReplicaSQL.at), arguments: [source.id, size]).map(Self.replicaEntry)
         }
     }
 
@@ -91,9 +87,8 @@ extension WitnessDatabase {
         guard let raw = Self.canonicalHash(hash) else { return [] }
         return try reader.read { db in
             let size = try Self.replicaSize(db, source)
-            return try Row.fetchAll(db, sql: Self.replicaSelect + """
-                 WHERE e.upstream = ? AND e.position <= ? AND (e.currhash = ? OR e.summaryhash = ?) ORDER BY e.position
-                """, arguments: [source.id, size, raw, raw]).map(Self.replicaEntry)
+            return try Row.fetchAll(db.cachedStatement(sql: ReplicaSQL.matching),
+                                    arguments: [source.id, size, raw, source.id, size, raw]).map(Self.replicaEntry)
         }
     }
 
@@ -104,9 +99,8 @@ extension WitnessDatabase {
         guard let raw = Self.canonicalHash(hash) else { return nil }
         return try reader.read { db in
             let size = try Self.replicaSize(db, source)
-            guard let anchor = try Int.fetchOne(db, sql: """
-                SELECT MIN(position) FROM upstream_entry WHERE upstream = ? AND position <= ? AND (currhash = ? OR summaryhash = ?)
-                """, arguments: [source.id, size, raw, raw]) else { return nil }
+            guard let anchor = try Int.fetchOne(db.cachedStatement(sql: ReplicaSQL.anchor),
+                                                arguments: [source.id, size, raw, source.id, size, raw]) else { return nil }
             return (size - anchor, try Self.replicaRange(db, source, after: anchor.saturatingAdd(offset), through: size, limit: limit))
         }
     }
@@ -121,7 +115,33 @@ extension WitnessDatabase {
 
     private static func replicaRange(_ db: Database, _ source: ReplicaSource, after position: Int, through size: Int,
                                      limit: Int?) throws -> [ChronicleEntry] {
-        try Row.fetchAll(db, sql: replicaSelect + " WHERE e.upstream = ? AND e.position > ? AND e.position <= ? ORDER BY e.position LIMIT ?",
-                         arguments: [source.id, position, size, limit ?? -1]).map(replicaEntry)
+        try Row.fetchAll(db.cachedStatement(sql: ReplicaSQL.range), arguments: [source.id, position, size, limit ?? -1]).map(replicaEntry)
     }
+}
+
+/// The replica queries, each an index search (`ReplicaQueryPlanTests` checks SQLite's plans).
+enum ReplicaSQL {
+    /// The columns of a served row, its prevhash from the row before (primary key).
+    static let select = """
+        SELECT e.position, e.contents, e.currhash, e.summaryhash, e.created, e.publickey, e.signature,
+               (SELECT p.currhash FROM upstream_entry p WHERE p.upstream = e.upstream AND p.position = e.position - 1) AS prevhash
+        FROM upstream_entry e
+        """
+    /// The verified size and the first row without a record.
+    static let size = "SELECT size, record_gap FROM upstream WHERE id = ?"
+    /// One row by position.
+    static let at = select + " WHERE e.upstream = ? AND e.position = ?"
+    /// Rows after a position, through the replica size.
+    static let range = select + " WHERE e.upstream = ? AND e.position > ? AND e.position <= ? ORDER BY e.position LIMIT ?"
+    /// Rows whose currhash or summaryhash is the hash: one search per index (an OR of the two
+    /// columns made SQLite walk every row of the upstream).
+    static let matching = select + " WHERE e.upstream = ? AND e.position <= ? AND e.currhash = ?"
+        + " UNION " + select + " WHERE e.upstream = ? AND e.position <= ? AND e.summaryhash = ? ORDER BY 1"
+    /// The lowest row whose currhash or summaryhash is the hash.
+    static let anchor = """
+        SELECT MIN(position) FROM (
+            SELECT position FROM upstream_entry WHERE upstream = ? AND position <= ? AND currhash = ?
+            UNION ALL
+            SELECT position FROM upstream_entry WHERE upstream = ? AND position <= ? AND summaryhash = ?)
+        """
 }
