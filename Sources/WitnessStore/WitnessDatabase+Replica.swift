@@ -88,7 +88,7 @@ extension WitnessDatabase {
         return try reader.read { db in
             let size = try Self.replicaSize(db, source)
             return try Row.fetchAll(db.cachedStatement(sql: ReplicaSQL.matching),
-                                    arguments: [source.id, size, raw, source.id, size, raw]).map(Self.replicaEntry)
+                                    arguments: [source.id, raw, size, source.id, raw, size]).map(Self.replicaEntry)
         }
     }
 
@@ -100,7 +100,7 @@ extension WitnessDatabase {
         return try reader.read { db in
             let size = try Self.replicaSize(db, source)
             guard let anchor = try Int.fetchOne(db.cachedStatement(sql: ReplicaSQL.anchor),
-                                                arguments: [source.id, size, raw, source.id, size, raw]) else { return nil }
+                                                arguments: [source.id, raw, size, source.id, raw, size]) else { return nil }
             return (size - anchor, try Self.replicaRange(db, source, after: anchor.saturatingAdd(offset), through: size, limit: limit))
         }
     }
@@ -121,27 +121,33 @@ extension WitnessDatabase {
 
 /// The replica queries, each an index search (`ReplicaQueryPlanTests` checks SQLite's plans).
 enum ReplicaSQL {
-    /// The columns of a served row, its prevhash from the row before (primary key).
-    static let select = """
+    /// The columns of a served row, its prevhash from the row before (primary key), from `from`.
+    static func select(from: String = "upstream_entry e") -> String {
+        """
         SELECT e.position, e.contents, e.currhash, e.summaryhash, e.created, e.publickey, e.signature,
                (SELECT p.currhash FROM upstream_entry p WHERE p.upstream = e.upstream AND p.position = e.position - 1) AS prevhash
-        FROM upstream_entry e
+        FROM \(from)
         """
+    }
     /// The verified size and the first row without a record.
     static let size = "SELECT size, record_gap FROM upstream WHERE id = ?"
     /// One row by position.
-    static let at = select + " WHERE e.upstream = ? AND e.position = ?"
+    static let at = select() + " WHERE e.upstream = ? AND e.position = ?"
     /// Rows after a position, through the replica size.
-    static let range = select + " WHERE e.upstream = ? AND e.position > ? AND e.position <= ? ORDER BY e.position LIMIT ?"
-    /// Rows whose currhash or summaryhash is the hash: one search per index (an OR of the two
-    /// columns made SQLite walk every row of the upstream).
-    static let matching = select + " WHERE e.upstream = ? AND e.position <= ? AND e.currhash = ?"
-        + " UNION " + select + " WHERE e.upstream = ? AND e.position <= ? AND e.summaryhash = ? ORDER BY 1"
-    /// The lowest row whose currhash or summaryhash is the hash.
+    static let range = select() + " WHERE e.upstream = ? AND e.position > ? AND e.position <= ? ORDER BY e.position LIMIT ?"
+    /// Rows whose currhash or summaryhash is the hash: one search per index, named with INDEXED BY
+    /// (SQLite then fails the query rather than plan without it). Left to itself, with no
+    /// statistics (nobody runs ANALYZE), SQLite walked the primary key for `position <= ?` —
+    /// every row of the upstream — and an OR of the two columns did the same.
+    static let matching = select(from: "upstream_entry e INDEXED BY upstream_entry_currhash")
+        + " WHERE e.upstream = ? AND e.currhash = ? AND e.position <= ?"
+        + " UNION " + select(from: "upstream_entry e INDEXED BY upstream_entry_summaryhash")
+        + " WHERE e.upstream = ? AND e.summaryhash = ? AND e.position <= ? ORDER BY 1"
+    /// The lowest row whose currhash or summaryhash is the hash (the same two searches).
     static let anchor = """
         SELECT MIN(position) FROM (
-            SELECT position FROM upstream_entry WHERE upstream = ? AND position <= ? AND currhash = ?
+            SELECT position FROM upstream_entry INDEXED BY upstream_entry_currhash WHERE upstream = ? AND currhash = ? AND position <= ?
             UNION ALL
-            SELECT position FROM upstream_entry WHERE upstream = ? AND position <= ? AND summaryhash = ?)
+            SELECT position FROM upstream_entry INDEXED BY upstream_entry_summaryhash WHERE upstream = ? AND summaryhash = ? AND position <= ?)
         """
 }

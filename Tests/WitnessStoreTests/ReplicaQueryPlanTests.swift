@@ -21,15 +21,15 @@ struct ReplicaQueryPlanTests {
     @Test func everyReplicaQuerySearchesAnIndex() async throws {
         let (database, id) = try await F.watching(replicate: true)
         try await database.commitVerifiedPage(upstream: id, fromSize: 0, try F.page(F.entries(40)), at: F.t0)
-        // Statistics as a grown database would have them, so the planner sees a real table.
-        try await database.writer.write { db in try db.execute(sql: "ANALYZE") }
+        // No ANALYZE: a node's database never has statistics, and without them SQLite walked the
+        // primary key for `position <= ?` rather than search the hash index.
         let hash = Data(repeating: 1, count: 32)
         let queries: [(String, String, StatementArguments)] = [
             ("size", ReplicaSQL.size, [id]),
             ("at", ReplicaSQL.at, [id, 3]),
             ("range", ReplicaSQL.range, [id, 3, 40, 10]),
-            ("matching", ReplicaSQL.matching, [id, 40, hash, id, 40, hash]),
-            ("anchor", ReplicaSQL.anchor, [id, 40, hash, id, 40, hash]),
+            ("matching", ReplicaSQL.matching, [id, hash, 40, id, hash, 40]),
+            ("anchor", ReplicaSQL.anchor, [id, hash, 40, id, hash, 40]),
         ]
         for (name, sql, arguments) in queries {
             let details = try await Self.plan(database, sql, arguments)
@@ -41,7 +41,8 @@ struct ReplicaQueryPlanTests {
                     #expect(!detail.contains("upstream_entry") && !detail.contains(" e") && !detail.contains("upstream "),
                             "\(name) walks a table: \(details)")
                 }
-                #expect(!detail.hasSuffix("USING PRIMARY KEY (upstream=?)"), "\(name) walks every row of the upstream: \(details)")
+                #expect(!detail.hasSuffix("USING PRIMARY KEY (upstream=?)") && !detail.hasSuffix("USING PRIMARY KEY (upstream=? AND position<?)"),
+                        "\(name) walks every row of the upstream: \(details)")
             }
             if name == "size" { #expect(!details.joined().contains("upstream_entry"), "\(details)") }
             if name == "matching" || name == "anchor" {
