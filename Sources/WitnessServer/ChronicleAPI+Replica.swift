@@ -43,16 +43,22 @@ extension ChronicleAPI {
     /// SPEC: chronicle-protocol §4.7 — unknown `{source}` → 404 signed `Unknown URI` (checked
     /// first); an unrecognised method → 404 `Unknown URI`; a failing method (hash not found) →
     /// 404 signed with its message.
-    func replica(source uniqueid: String, rest: [String], now: Timestamp) throws -> APIResponse {
+    ///
+    /// The reads go through the same one-second response cache as the own ledger's, keyed by the
+    /// replica's served size (one row read), so a replica answer costs what an own-ledger one does.
+    func replica(source uniqueid: String, rest: [String], path: String, now: Timestamp) throws -> APIResponse {
         guard let source = try database.replicaSource(uniqueid: uniqueid), let method = ReplicaMethod.parse(rest) else {
             return .signedError(.notFound("Unknown URI"), at: now, key: key)
         }
-        switch method {
-        case .subindex: return replicaSubindex(source, now: now)
-        case .lasthash: return try replicaLasthash(source, now: now)
-        case .lookup(let hash): return try replicaLookup(source, hash, now: now)
-        case .since(let hash, let page): return try replicaSince(source, hash, page: page, now: now)
-        case .export(let page): return try replicaExport(source, page: page, now: now)
+        if case .subindex = method { return replicaSubindex(source, now: now) }
+        return try cached(path, now: now, size: try database.replicaServedSize(source)) {
+            switch method {
+            case .subindex: return replicaSubindex(source, now: now)
+            case .lasthash: return try replicaLasthash(source, now: now)
+            case .lookup(let hash): return try replicaLookup(source, hash, now: now)
+            case .since(let hash, let page): return try replicaSince(source, hash, page: page, now: now)
+            case .export(let page): return try replicaExport(source, page: page, now: now)
+            }
         }
     }
 

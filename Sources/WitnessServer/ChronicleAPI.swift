@@ -66,7 +66,7 @@ public struct ChronicleAPI: Sendable {
             case .export(let page): return try cached(path, now: now) { try export(page: page, now: now) }
             case .mirrors: return try mirrors(now: now)
             case .replicaIndex: return try replicaList(now: now)
-            case .replica(let source, let rest): return try replica(source: source, rest: rest, now: now)
+            case .replica(let source, let rest): return try replica(source: source, rest: rest, path: path, now: now)
             case .publish, .register, .revoke: return await write(route, request, now: now)
             }
         } catch {
@@ -75,9 +75,10 @@ public struct ChronicleAPI: Sendable {
         }
     }
 
-    /// A ledger read through the response cache (keyed by the raw path, the second and the size).
-    private func cached(_ path: String, now: Timestamp, _ render: () throws -> APIResponse) throws -> APIResponse {
-        let size = try database.ledgerSize()
+    /// A ledger read through the response cache (keyed by the raw path, the second and the size of
+    /// the ledger it reads: the own ledger's, or a replica's).
+    func cached(_ path: String, now: Timestamp, size: Int? = nil, _ render: () throws -> APIResponse) throws -> APIResponse {
+        let size = try size ?? database.ledgerSize()
         if let hit = cache.get(path, size: size, second: now.seconds) { return hit }
         let response = try render()
         cache.put(path, size: size, second: now.seconds, response)

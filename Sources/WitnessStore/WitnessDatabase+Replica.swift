@@ -57,6 +57,11 @@ extension WitnessDatabase {
         return max(0, min(size, gap - 1))
     }
 
+    /// Number of rows the replica `source` serves now (the response cache's key).
+    public func replicaServedSize(_ source: ReplicaSource) throws -> Int {
+        try reader.read { db in try Self.replicaSize(db, source) }
+    }
+
     /// Every replicated upstream, in the order they were added.
     public func replicaSources() throws -> [ReplicaSource] {
         try reader.read { db in
