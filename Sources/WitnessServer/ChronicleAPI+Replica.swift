@@ -47,11 +47,11 @@ extension ChronicleAPI {
     /// The reads go through the same one-second response cache as the own ledger's, keyed by the
     /// replica's served size (one row read), so a replica answer costs what an own-ledger one does.
     func replica(source uniqueid: String, rest: [String], path: String, now: Timestamp) throws -> APIResponse {
-        guard let source = try database.replicaSource(uniqueid: uniqueid), let method = ReplicaMethod.parse(rest) else {
+        guard let method = ReplicaMethod.parse(rest), let (source, size) = try database.replicaSourceAndSize(uniqueid: uniqueid) else {
             return .signedError(.notFound("Unknown URI"), at: now, key: key)
         }
         if case .subindex = method { return replicaSubindex(source, now: now) }
-        return try cached(path, now: now, size: try database.replicaServedSize(source)) {
+        return try cached(path, now: now, size: size) {
             switch method {
             case .subindex: return replicaSubindex(source, now: now)
             case .lasthash: return try replicaLasthash(source, now: now)

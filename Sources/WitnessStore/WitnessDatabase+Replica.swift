@@ -57,9 +57,16 @@ extension WitnessDatabase {
         return max(0, min(size, gap - 1))
     }
 
-    /// Number of rows the replica `source` serves now (the response cache's key).
-    public func replicaServedSize(_ source: ReplicaSource) throws -> Int {
-        try reader.read { db in try Self.replicaSize(db, source) }
+    /// The replicated upstream with this `uniqueid` and the number of rows it serves now (the
+    /// response cache's key), in one read with prepared statements: the per-request part of a
+    /// replica read.
+    public func replicaSourceAndSize(uniqueid: String) throws -> (source: ReplicaSource, size: Int)? {
+        try reader.read { db in
+            guard let source = try Row.fetchOne(db.cachedStatement(sql: ReplicaSQL.source), arguments: [uniqueid]).map(Self.replicaSource) else {
+                return nil
+            }
+            return (source, try Self.replicaSize(db, source))
+        }
     }
 
     /// Every replicated upstream, in the order they were added.
@@ -134,6 +141,8 @@ enum ReplicaSQL {
         FROM \(from)
         """
     }
+    /// A replicated upstream by its uniqueid.
+    static let source = "SELECT id, uniqueid, url, origin, publickey FROM upstream WHERE replicate = 1 AND uniqueid = ?"
     /// The verified size and the first row without a record.
     static let size = "SELECT size, record_gap FROM upstream WHERE id = ?"
     /// One row by position.
