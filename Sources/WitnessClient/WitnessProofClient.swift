@@ -18,15 +18,25 @@ public struct WitnessProofClient: Sendable {
 
     /// The entry-proof URL of `origin`'s entry `hash` (raw currhash or summaryhash) at `witness`.
     public static func entryProofURL(witness: String, origin: String, hash: [UInt8]) -> String {
+        proofURL(witness: witness, origin: origin, "entry/" + Base64URL.encode(hash))
+    }
+
+    /// `<witness>/witness/v1/proof/<hex(origin)>/<rest>`, the witness base without trailing slashes.
+    static func proofURL(witness: String, origin: String, _ rest: String) -> String {
         var base = witness
         while base.hasSuffix("/") { base.removeLast() }
-        return base + "/witness/v1/proof/\(WitnessFreshnessClient.originHex(origin))/entry/" + Base64URL.encode(hash)
+        return base + "/witness/v1/proof/\(WitnessFreshnessClient.originHex(origin))/" + rest
+    }
+
+    /// Refuses a witness base that is not an http(s) URL.
+    static func checkScheme(_ witness: String) throws(OutboundError) {
+        guard witness.hasPrefix("http://") || witness.hasPrefix("https://") else { throw .badURL(witness) }
     }
 
     /// GETs the `c2sp.org/tlog-proof@v1` file for `origin`'s entry `hash` from the witness at
     /// `witness` (a base URL): its exact bytes and their parse. Not verified: call `verify`.
     public func entryProof(witness: String, origin: String, hash: [UInt8]) async throws(OutboundError) -> (bytes: [UInt8], proof: EntryProof) {
-        guard witness.hasPrefix("http://") || witness.hasPrefix("https://") else { throw .badURL(witness) }
+        try Self.checkScheme(witness)
         let url = Self.entryProofURL(witness: witness, origin: origin, hash: hash)
         let response = try await transport.get(url, maxBytes: EntryProof.maxBytes, timeout: timeout)
         guard response.status == 200 else {
@@ -43,9 +53,8 @@ public struct WitnessProofClient: Sendable {
 
     /// The RFC 6962 consistency proof between two verified sizes of `origin` at `witness`.
     public func consistencyProof(witness: String, origin: String, from oldSize: Int, to newSize: Int) async throws(OutboundError) -> [[UInt8]] {
-        var base = witness
-        while base.hasSuffix("/") { base.removeLast() }
-        let url = base + "/witness/v1/proof/\(WitnessFreshnessClient.originHex(origin))/consistency/\(oldSize)/\(newSize)"
+        try Self.checkScheme(witness)
+        let url = Self.proofURL(witness: witness, origin: origin, "consistency/\(oldSize)/\(newSize)")
         let response = try await transport.get(url, maxBytes: 64 * 64, timeout: timeout)
         guard response.status == 200 else { throw .refused(url: url, status: response.status, message: "no consistency proof") }
         var hashes: [[UInt8]] = []

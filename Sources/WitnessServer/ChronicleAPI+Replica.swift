@@ -50,15 +50,12 @@ extension ChronicleAPI {
         guard let method = ReplicaMethod.parse(rest), let (source, size) = try database.replicaSourceAndSize(uniqueid: uniqueid) else {
             return .signedError(.notFound("Unknown URI"), at: now, key: key)
         }
-        if case .subindex = method { return replicaSubindex(source, now: now) }
-        return try cached(path, now: now, size: size) {
-            switch method {
-            case .subindex: return replicaSubindex(source, now: now)
-            case .lasthash: return try replicaLasthash(source, now: now)
-            case .lookup(let hash): return try replicaLookup(source, hash, now: now)
-            case .since(let hash, let page): return try replicaSince(source, hash, page: page, now: now)
-            case .export(let page): return try replicaExport(source, page: page, now: now)
-            }
+        switch method {
+        case .subindex: return replicaSubindex(source, now: now)
+        case .lasthash: return try cached(path, now: now, size: size) { try replicaLasthash(source, now: now) }
+        case .lookup(let hash): return try cached(path, now: now, size: size) { try replicaLookup(source, hash, now: now) }
+        case .since(let hash, let page): return try cached(path, now: now, size: size) { try replicaSince(source, hash, page: page, now: now) }
+        case .export(let page): return try cached(path, now: now, size: size) { try replicaExport(source, page: page, now: now) }
         }
     }
 

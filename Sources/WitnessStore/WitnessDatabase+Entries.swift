@@ -20,15 +20,10 @@ extension WitnessDatabase {
                                         arguments: [id, Data(hash)])
             ?? Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(position) FROM upstream_entry WHERE upstream = ? AND summaryhash = ?"),
                             arguments: [id, Data(hash)])
-        guard let position, let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT e.contents, e.currhash, e.summaryhash, e.created, e.publickey, e.signature,
-                   (SELECT p.currhash FROM upstream_entry p WHERE p.upstream = e.upstream AND p.position = e.position - 1) AS prevhash
-            FROM upstream_entry e WHERE e.upstream = ? AND e.position = ? AND e.contents IS NOT NULL
-            """), arguments: [id, position]) else { return nil }
-        let prev: Data? = row["prevhash"]
-        let entry = ChronicleEntry(contents: row["contents"], prevhash: prev.map { Base64URL.encode($0) },
-                                   currhash: Base64URL.encode(row["currhash"] as Data), summaryhash: Base64URL.encode(row["summaryhash"] as Data),
-                                   created: row["created"] ?? "", publickey: row["publickey"] ?? "", signature: row["signature"] ?? "")
+        guard let position, var entry = try Row.fetchOne(db.cachedStatement(sql: EntryRowSQL.record), arguments: [id, position])
+            .map(Self.entryRow) else { return nil }
+        // Served as a replica row, the first entry's prevhash is ""; here it is absent, as in a proof.
+        if entry.prevhash == "" { entry.prevhash = nil }
         return (position, entry)
     }
 
@@ -38,8 +33,7 @@ extension WitnessDatabase {
     /// the peers and their cosignatures on that head.
     public func entryProofMaterial(originHash hex: String, hash: [UInt8]) throws -> EntryProofMaterial? {
         try reader.read { db in
-            guard let upstream = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM upstream WHERE origin_hash = ?"),
-                                                  arguments: [hex]).map(Self.upstream) else { return nil }
+            guard let upstream = try Self.upstream(db, originHash: hex) else { return nil }
             var material = EntryProofMaterial(upstream: upstream)
             guard let found = try Self.upstreamEntry(db, upstream: upstream.id, hash: hash) else { return material }
             material.found = found
@@ -48,7 +42,7 @@ extension WitnessDatabase {
                 material.proof = try MerkleTree(size: head.checkpoint.size, nodes: StoredMerkleNodes(db: db, upstream: upstream.id))
                     .inclusionProof(index: found.position - 1)
             }
-            material.peers = try Row.fetchAll(db, sql: "SELECT * FROM peer ORDER BY name, vkey").compactMap(Self.peer)
+            material.peers = try Self.peers(db)
             material.peerCosignatures = try Self.peerCosignatures(db, on: head.checkpoint)
             return material
         }

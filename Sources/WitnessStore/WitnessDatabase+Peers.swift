@@ -134,7 +134,11 @@ extension WitnessDatabase {
 
     /// Every peer, by name.
     public func peers() throws -> [PeerRecord] {
-        try reader.read { db in try Row.fetchAll(db, sql: "SELECT * FROM peer ORDER BY name, vkey").compactMap(Self.peer) }
+        try reader.read { db in try Self.peers(db) }
+    }
+
+    static func peers(_ db: Database) throws -> [PeerRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM peer ORDER BY name, vkey")).compactMap(Self.peer)
     }
 
     static func peer(_ row: Row) -> PeerRecord? {

@@ -30,7 +30,8 @@ extension WitnessDatabase {
     // Every query below is an index search, never a scan (issue 13, item 2):
     // `ReplicaQueryPlanTests` asserts SQLite's plan for each, so it cannot silently regress.
 
-    private static func replicaEntry(_ row: Row) -> ChronicleEntry {
+    /// A stored entry row as a Chronicle record (`EntryRowSQL.select`'s columns).
+    static func entryRow(_ row: Row) -> ChronicleEntry {
         let prev: Data? = row["prevhash"]
         // SPEC: chronicle-protocol §4.7 — the replica genesis `prevhash` is "" (not null).
         return ChronicleEntry(
@@ -51,7 +52,7 @@ extension WitnessDatabase {
     /// Number of servable replica rows of `source`: the verified size, or the rows before the
     /// first missing record. One row read.
     static func replicaSize(_ db: Database, _ source: ReplicaSource) throws -> Int {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: ReplicaSQL.size), arguments: [source.id]) else { return 0 }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: EntryRowSQL.size), arguments: [source.id]) else { return 0 }
         let size: Int = row["size"]
         guard let gap: Int = row["record_gap"] else { return size }
         return max(0, min(size, gap - 1))
@@ -62,7 +63,7 @@ extension WitnessDatabase {
     /// replica read.
     public func replicaSourceAndSize(uniqueid: String) throws -> (source: ReplicaSource, size: Int)? {
         try reader.read { db in
-            guard let source = try Row.fetchOne(db.cachedStatement(sql: ReplicaSQL.source), arguments: [uniqueid]).map(Self.replicaSource) else {
+            guard let source = try Row.fetchOne(db.cachedStatement(sql: EntryRowSQL.source), arguments: [uniqueid]).map(Self.replicaSource) else {
                 return nil
             }
             return (source, try Self.replicaSize(db, source))
@@ -80,8 +81,7 @@ extension WitnessDatabase {
     /// The replicated upstream with this `uniqueid` (exact match), if any.
     public func replicaSource(uniqueid: String) throws -> ReplicaSource? {
         try reader.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, uniqueid, url, origin, publickey FROM upstream WHERE replicate = 1 AND uniqueid = ?",
-                             arguments: [uniqueid]).map(Self.replicaSource)
+            try Row.fetchOne(db.cachedStatement(sql: EntryRowSQL.source), arguments: [uniqueid]).map(Self.replicaSource)
         }
     }
 
@@ -90,7 +90,7 @@ extension WitnessDatabase {
         try reader.read { db in
             let size = try Self.replicaSize(db, source)
             guard size > 0 else { return nil }
-            return try Row.fetchOne(db.cachedStatement(sql: ReplicaSQL.at), arguments: [source.id, size]).map(Self.replicaEntry)
+            return try Row.fetchOne(db.cachedStatement(sql: EntryRowSQL.at), arguments: [source.id, size]).map(Self.entryRow)
         }
     }
 
@@ -99,8 +99,8 @@ extension WitnessDatabase {
         guard let raw = Self.canonicalHash(hash) else { return [] }
         return try reader.read { db in
             let size = try Self.replicaSize(db, source)
-            return try Row.fetchAll(db.cachedStatement(sql: ReplicaSQL.matching),
-                                    arguments: [source.id, raw, size, source.id, raw, size]).map(Self.replicaEntry)
+            return try Row.fetchAll(db.cachedStatement(sql: EntryRowSQL.matching),
+                                    arguments: [source.id, raw, size, source.id, raw, size]).map(Self.entryRow)
         }
     }
 
@@ -111,7 +111,7 @@ extension WitnessDatabase {
         guard let raw = Self.canonicalHash(hash) else { return nil }
         return try reader.read { db in
             let size = try Self.replicaSize(db, source)
-            guard let anchor = try Int.fetchOne(db.cachedStatement(sql: ReplicaSQL.anchor),
+            guard let anchor = try Int.fetchOne(db.cachedStatement(sql: EntryRowSQL.anchor),
                                                 arguments: [source.id, raw, size, source.id, raw, size]) else { return nil }
             return (size - anchor, try Self.replicaRange(db, source, after: anchor.saturatingAdd(offset), through: size, limit: limit))
         }
@@ -127,12 +127,13 @@ extension WitnessDatabase {
 
     private static func replicaRange(_ db: Database, _ source: ReplicaSource, after position: Int, through size: Int,
                                      limit: Int?) throws -> [ChronicleEntry] {
-        try Row.fetchAll(db.cachedStatement(sql: ReplicaSQL.range), arguments: [source.id, position, size, limit ?? -1]).map(replicaEntry)
+        try Row.fetchAll(db.cachedStatement(sql: EntryRowSQL.range), arguments: [source.id, position, size, limit ?? -1]).map(entryRow)
     }
 }
 
-/// The replica queries, each an index search (`ReplicaQueryPlanTests` checks SQLite's plans).
-enum ReplicaSQL {
+/// The queries that read stored entry rows — the replica routes' and an entry proof's — each an
+/// index search (`ReplicaQueryPlanTests` checks SQLite's plans).
+enum EntryRowSQL {
     /// The columns of a served row, its prevhash from the row before (primary key), from `from`.
     static func select(from: String = "upstream_entry e") -> String {
         """
@@ -147,6 +148,8 @@ enum ReplicaSQL {
     static let size = "SELECT size, record_gap FROM upstream WHERE id = ?"
     /// One row by position.
     static let at = select() + " WHERE e.upstream = ? AND e.position = ?"
+    /// One row by position, only if its record was kept (an entry proof's entry).
+    static let record = at + " AND e.contents IS NOT NULL"
     /// Rows after a position, through the replica size.
     static let range = select() + " WHERE e.upstream = ? AND e.position > ? AND e.position <= ? ORDER BY e.position LIMIT ?"
     /// Rows whose currhash or summaryhash is the hash: one search per index, named with INDEXED BY

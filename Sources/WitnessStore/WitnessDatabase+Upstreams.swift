@@ -109,9 +109,11 @@ extension WitnessDatabase {
 
     /// The upstream whose origin hashes to `hex` (lowercase hex SHA-256 of the origin).
     public func upstream(originHash hex: String) throws -> UpstreamRecord? {
-        try reader.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM upstream WHERE origin_hash = ?", arguments: [hex]).map(Self.upstream)
-        }
+        try reader.read { db in try Self.upstream(db, originHash: hex) }
+    }
+
+    static func upstream(_ db: Database, originHash hex: String) throws -> UpstreamRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM upstream WHERE origin_hash = ?"), arguments: [hex]).map(Self.upstream)
     }
 
     /// One upstream by row id.

@@ -25,11 +25,12 @@ struct ReplicaQueryPlanTests {
         // primary key for `position <= ?` rather than search the hash index.
         let hash = Data(repeating: 1, count: 32)
         let queries: [(String, String, StatementArguments)] = [
-            ("size", ReplicaSQL.size, [id]),
-            ("at", ReplicaSQL.at, [id, 3]),
-            ("range", ReplicaSQL.range, [id, 3, 40, 10]),
-            ("matching", ReplicaSQL.matching, [id, hash, 40, id, hash, 40]),
-            ("anchor", ReplicaSQL.anchor, [id, hash, 40, id, hash, 40]),
+            ("size", EntryRowSQL.size, [id]),
+            ("at", EntryRowSQL.at, [id, 3]),
+            ("record", EntryRowSQL.record, [id, 3]),
+            ("range", EntryRowSQL.range, [id, 3, 40, 10]),
+            ("matching", EntryRowSQL.matching, [id, hash, 40, id, hash, 40]),
+            ("anchor", EntryRowSQL.anchor, [id, hash, 40, id, hash, 40]),
         ]
         for (name, sql, arguments) in queries {
             let details = try await Self.plan(database, sql, arguments)
@@ -54,18 +55,15 @@ struct ReplicaQueryPlanTests {
 
     /// The replica is served up to the row before the first missing record, found at v10.
     @Test func aRecordGapEndsTheServedReplica() async throws {
-        let temp = try TemporaryDirectory(prefix: "record-gap")
-        defer { temp.remove() }
-        let path = temp.path("witness.sqlite")
         let page = try F.page(F.entries(6))
-        try await MerkleStoreTests.legacyDatabase(path: path, upTo: "v9-tiled-merkle", page: page, extra: """
+        try await MerkleStoreTests.migrating(upTo: "v9-tiled-merkle", page: page, extra: """
             UPDATE upstream SET replicate = 1;
             UPDATE upstream_entry SET contents = 'c', created = 'x', publickey = 'p', signature = 's' WHERE position <> 4;
-            """)
-        let database = try WitnessDatabase.open(path: path)
-        let source = try #require(try database.replicaSources().first)
-        #expect(try database.replicaExport(source).total == 3)
-        #expect(try database.replicaEntries(source, matching: Base64URL.encode(page.entries[4].currhash)).isEmpty)
-        #expect(try database.replicaEntries(source, matching: Base64URL.encode(page.entries[2].currhash)).count == 1)
+            """) { database in
+            let source = try #require(try database.replicaSources().first)
+            #expect(try database.replicaExport(source).total == 3)
+            #expect(try database.replicaEntries(source, matching: Base64URL.encode(page.entries[4].currhash)).isEmpty)
+            #expect(try database.replicaEntries(source, matching: Base64URL.encode(page.entries[2].currhash)).count == 1)
+        }
     }
 }
