@@ -45,7 +45,19 @@ package enum IndependentVerifier {
 
     /// `Scripts/verify_proof.py`: verifies a `c2sp.org/tlog-proof@v1` file under a tlog-policy text
     /// (witness-protocol §7.1), independently of the node's code. `proven` reads "verified: ".
-    package static func verifyProof(_ bytes: [UInt8], policy: String, origin: String? = nil, entryKey: String? = nil) throws -> Verdict {
+    ///
+    /// Async, and run on a thread of its own: the tests call it while in-process nodes serve on
+    /// the same machine, and a Python start-up blocking the cooperative pool (two threads on two
+    /// cores) can starve those nodes' handlers past a client's deadline.
+    package static func verifyProof(_ bytes: [UInt8], policy: String, origin: String? = nil, entryKey: String? = nil) async throws -> Verdict {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try verifyProofBlocking(bytes, policy: policy, origin: origin, entryKey: entryKey) })
+            }
+        }
+    }
+
+    private static func verifyProofBlocking(_ bytes: [UInt8], policy: String, origin: String?, entryKey: String?) throws -> Verdict {
         let proofScript = URL(fileURLWithPath: script).deletingLastPathComponent().appendingPathComponent("verify_proof.py").path
         let policyFile = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).txt")
         try Data(policy.utf8).write(to: policyFile)

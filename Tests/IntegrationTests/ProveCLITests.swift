@@ -70,7 +70,7 @@ extension CLIIntegration {
             #expect(check.stdout.hasPrefix("VERIFIED: entry 2 of \(origin) is in the checkpoint of size 3\n"), "\(check)")
             #expect(check.stdout.contains(#"contents "{\"type\":\"release\",\"package\":\"vendor\/pkg\",\"version\":\"1.1.0\"}""#), "\(check)")
             #expect(check.stdout.contains("  w (w.test) at "), "\(check)")
-            let python = try IndependentVerifier.verifyProof(bytes, policy: "witness w \(vkey)\nquorum w\n", origin: origin)
+            let python = try await IndependentVerifier.verifyProof(bytes, policy: "witness w \(vkey)\nquorum w\n", origin: origin)
             #expect(python.verified, "\(python)")
 
             // A tampered release body, another origin, another signer: exit 1, saying why.

@@ -41,10 +41,10 @@ struct EntryProofTests {
         #expect(try single.verify(policy: policy).position == 1)
     }
 
-    @Test func theIndependentVerifierAcceptsWhatThisCodeWrites() throws {
+    @Test func theIndependentVerifierAcceptsWhatThisCodeWrites() async throws {
         for (position, size) in [(1, 56), (17, 50), (56, 56), (1, 1)] {
             let (proof, entries) = try Self.proof(position: position, size: size)
-            let verdict = try IndependentVerifier.verifyProof(Array(proof.serialized.utf8), policy: Self.policyText,
+            let verdict = try await IndependentVerifier.verifyProof(Array(proof.serialized.utf8), policy: Self.policyText,
                                                               origin: Self.origin, entryKey: entries[position - 1].publickey)
             #expect(verdict.verified, "\(position)/\(size): \(verdict)")
         }

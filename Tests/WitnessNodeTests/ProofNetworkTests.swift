@@ -58,7 +58,7 @@ struct ProofNetworkTests {
             let policy = Self.policy(network)
             let verdict = try proof.verify(policy: try WitnessPolicy(parsing: policy), origin: Self.origin)
             #expect(verdict.position == 4 && Set(verdict.cosigners.map(\.witness.name)) == ["w0.test", "w1.test", "w2.test"])
-            let python = try IndependentVerifier.verifyProof(answer.body, policy: policy, origin: Self.origin,
+            let python = try await IndependentVerifier.verifyProof(answer.body, policy: policy, origin: Self.origin,
                                                              entryKey: entry.publickey)
             #expect(python.verified, "\(python)")
             // The same proof by summaryhash, and a cache revalidation costs no body.
@@ -70,7 +70,7 @@ struct ProofNetworkTests {
             // The first and the last entry (an empty audit path for a one-entry tree is covered in Core).
             for position in [1, 7] {
                 let edge = try await fetch(network[1].url + "/witness/v1/proof/\(Self.hex)/entry/\(fake.entries()[position - 1].currhash)")
-                #expect(try IndependentVerifier.verifyProof(edge.body, policy: policy).verified)
+                #expect(try await IndependentVerifier.verifyProof(edge.body, policy: policy).verified)
             }
         }
     }
@@ -118,7 +118,7 @@ struct ProofNetworkTests {
             ]
             for (name, proof, expected) in cases {
                 #expect(throws: expected, "\(name)") { try proof.verify(policy: policy) }
-                let python = try IndependentVerifier.verifyProof(Array(proof.serialized.utf8), policy: policyText)
+                let python = try await IndependentVerifier.verifyProof(Array(proof.serialized.utf8), policy: policyText)
                 #expect(python.status == 1 && python.output.hasPrefix("not verified: "), "\(name): \(python)")
             }
             // A forged cosignature line of a policy witness refuses the whole note.
@@ -127,7 +127,7 @@ struct ProofNetworkTests {
             line.bytes[line.bytes.count - 1] ^= 1
             forged.cosigned.note.lines[1] = line
             #expect(throws: EntryProofError.badCosignature(name: line.name)) { try forged.verify(policy: policy) }
-            #expect(try IndependentVerifier.verifyProof(Array(forged.serialized.utf8), policy: policyText).status == 1)
+            #expect(try await IndependentVerifier.verifyProof(Array(forged.serialized.utf8), policy: policyText).status == 1)
             #expect(throws: EntryProofError.wrongOrigin(expected: "elsewhere.example", found: Self.origin)) {
                 try good.verify(policy: policy, origin: "elsewhere.example")
             }
@@ -145,7 +145,7 @@ struct ProofNetworkTests {
             #expect(proof.cosigned.checkpoint.root == forked.treeRoot(6, in: "fork"))
             let policyText = Self.policy(network, quorum: 2)
             #expect(throws: EntryProofError.noQuorum(counted: ["w0.test"])) { try proof.verify(policy: try WitnessPolicy(parsing: policyText)) }
-            #expect(try IndependentVerifier.verifyProof(answer.body, policy: policyText).status == 1)
+            #expect(try await IndependentVerifier.verifyProof(answer.body, policy: policyText).status == 1)
             // The honest witnesses never cosigned the fork: they have no proof of that entry.
             #expect(try await fetch(network[1].url + "/witness/v1/proof/\(Self.hex)/entry/\(entry.currhash)").status == 404)
         }

@@ -122,7 +122,7 @@ struct PHPUpstreamTests {
                     #expect(try proof.verify(policy: try WitnessPolicy(parsing: policy), origin: Self.origin,
                                              entryKey: Ed25519PublicKey(base64url: entry.publickey)).position == position)
                     if hash == entry.currhash, [1, 56].contains(position) {
-                        let python = try IndependentVerifier.verifyProof(answer.body, policy: policy, origin: Self.origin)
+                        let python = try await IndependentVerifier.verifyProof(answer.body, policy: policy, origin: Self.origin)
                         #expect(python.verified, "\(python)")
                     }
                 }

@@ -89,68 +89,70 @@ struct MerkleStoreTests {
     }
 
     @Test func aDatabaseFromBeforeTheTreeGetsItAtMigration() async throws {
-        let temp = try TemporaryDirectory(prefix: "merkle-migrate")
-        defer { temp.remove() }
-        let path = temp.path("witness.sqlite")
         let entries = F.entries(11)
         let page = try F.page(entries)
         let verified = page.entries
-        try await Self.legacyDatabase(path: path, upTo: "v5-hostile-world", page: page)
-        let database = try WitnessDatabase.open(path: path)
-        let leaves = MerkleLeaves(leaves: verified.map(\.currhash))
-        for n in 0...11 {
-            #expect(try database.merkleRoot(upstream: 1, size: n) == MerkleTree(size: n, nodes: leaves).root())
+        try await Self.migrating(upTo: "v5-hostile-world", page: page) { database in
+            let leaves = MerkleLeaves(leaves: verified.map(\.currhash))
+            for n in 0...11 {
+                #expect(try database.merkleRoot(upstream: 1, size: n) == MerkleTree(size: n, nodes: leaves).root())
+            }
+            // And it grows from there with the next page.
+            let more = F.entries(6, after: try #require(try database.upstream(id: 1)).tip)
+            try await database.commitVerifiedPage(upstream: 1, fromSize: 11, try F.page(more, after: try database.upstream(id: 1)!.tip), at: F.t0)
+            let all = MerkleLeaves(leaves: try database.upstreamCurrhashes(upstream: 1))
+            #expect(try database.merkleRoot(upstream: 1, size: 17) == MerkleTree(size: 17, nodes: all).root())
         }
-        // And it grows from there with the next page.
-        let more = F.entries(6, after: try #require(try database.upstream(id: 1)).tip)
-        try await database.commitVerifiedPage(upstream: 1, fromSize: 11, try F.page(more, after: try database.upstream(id: 1)!.tip), at: F.t0)
-        let all = MerkleLeaves(leaves: try database.upstreamCurrhashes(upstream: 1))
-        #expect(try database.merkleRoot(upstream: 1, size: 17) == MerkleTree(size: 17, nodes: all).root())
     }
 
     /// Migration v9: a tree stored whole (every level, before tiles) keeps only levels 4, 8, 12, …;
     /// the rows between are dropped (here they are junk, so a read using one would show).
     @Test func aWholeTreeFromBeforeTilesKeepsOnlyItsTileLevels() async throws {
-        let temp = try TemporaryDirectory(prefix: "tiles-migrate")
-        defer { temp.remove() }
-        let path = temp.path("witness.sqlite")
         let page = try F.page(F.entries(300))
-        try await Self.legacyDatabase(path: path, upTo: "v8-entry-records", page: page, extra: """
+        try await Self.migrating(upTo: "v8-entry-records", page: page, extra: """
             INSERT INTO upstream_merkle (upstream, level, idx, hash) VALUES (1, 1, 0, zeroblob(32)), (1, 7, 1, zeroblob(32)), (1, 3, 5, zeroblob(32));
-            """)
-        let database = try WitnessDatabase.open(path: path)
-        let leaves = MerkleLeaves(leaves: page.entries.map(\.currhash))
-        for n in [1, 8, 200, 256, 300] {
-            #expect(try database.merkleRoot(upstream: 1, size: n) == MerkleTree(size: n, nodes: leaves).root(), "size \(n)")
+            """) { database in
+            let leaves = MerkleLeaves(leaves: page.entries.map(\.currhash))
+            for n in [1, 8, 200, 256, 300] {
+                #expect(try database.merkleRoot(upstream: 1, size: n) == MerkleTree(size: n, nodes: leaves).root(), "size \(n)")
+            }
+            let levels = try await database.writer.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM upstream_merkle") }
+            #expect(Set(levels) == [4, 8])
         }
-        let levels = try await database.writer.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM upstream_merkle") }
-        #expect(Set(levels) == [4, 8])
     }
 
     /// Migration v8: records of upstreams watched before every record was kept are copied out of
     /// the signed body they were verified from; a record the body does not hold stays absent.
     @Test func aDatabaseFromBeforeEntryRecordsGetsThemFromItsSignedBodies() async throws {
-        let temp = try TemporaryDirectory(prefix: "records-migrate")
-        defer { temp.remove() }
-        let path = temp.path("witness.sqlite")
         let entries = F.entries(6)
         let page = try F.page(entries)
         // The body holds entries 1-4 in export style and, as a hostile body might, junk after them.
         let body = PHPJSON.pretty(.object([
             JSONMember("results", .array(entries.prefix(4).map(\.exportStyle) + [.string("junk"), .object([])])),
         ]))
-        try await Self.legacyDatabase(path: path, upTo: "v7-checkpoints-v2", page: page,
-                                      extra: "UPDATE upstream_response SET body = ? WHERE id = 1", arguments: [Data(body)])
-        let database = try WitnessDatabase.open(path: path)
-        for (offset, entry) in entries.enumerated() {
-            let found = try database.upstreamEntry(upstream: 1, hash: Base64URL.decode(entry.currhash, length: 32)!)
-            if offset < 4 {
-                #expect(found?.position == offset + 1 && found?.entry.contents == entry.contents && found?.entry.created == entry.created)
-                #expect(found?.entry.publickey == entry.publickey && found?.entry.signature == entry.signature)
-            } else {
-                #expect(found == nil, "entry \(offset + 1) is not in the body: no record, no proof")
+        try await Self.migrating(upTo: "v7-checkpoints-v2", page: page,
+                                      extra: "UPDATE upstream_response SET body = ? WHERE id = 1", arguments: [Data(body)]) { database in
+            for (offset, entry) in entries.enumerated() {
+                let found = try database.upstreamEntry(upstream: 1, hash: Base64URL.decode(entry.currhash, length: 32)!)
+                if offset < 4 {
+                    #expect(found?.position == offset + 1 && found?.entry.contents == entry.contents && found?.entry.created == entry.created)
+                    #expect(found?.entry.publickey == entry.publickey && found?.entry.signature == entry.signature)
+                } else {
+                    #expect(found == nil, "entry \(offset + 1) is not in the body: no record, no proof")
+                }
             }
         }
+    }
+
+    /// Writes a database at migration `upTo` (see `legacyDatabase`), opens it — which runs every
+    /// later migration — and hands it to `body`; the file is removed after.
+    static func migrating(upTo migration: String, page: VerifiedPage, extra: String = "", arguments: StatementArguments = [],
+                          _ body: (WitnessDatabase) async throws -> Void) async throws {
+        let temp = try TemporaryDirectory(prefix: "migrate")
+        defer { temp.remove() }
+        let path = temp.path("witness.sqlite")
+        try await legacyDatabase(path: path, upTo: migration, page: page, extra: extra, arguments: arguments)
+        try await body(try WitnessDatabase.open(path: path))
     }
 
     /// A database at migration `upTo` watching one upstream with `page` verified, written as the
