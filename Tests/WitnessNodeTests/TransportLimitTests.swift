@@ -74,8 +74,13 @@ struct TransportLimitTests {
         let fake = FakeChronicle()
         fake.append(2)
         try await withLiveServers([fakeServer(fake)]) { urls in
-            // A prompt upstream must be reachable with a 900 ms budget.
-            let response = try await HTTPTransport().get(urls[0] + "/lasthash", maxBytes: 1 << 20, timeout: .milliseconds(900))
+            // A prompt upstream must be reachable with a 900 ms budget (a truncation to whole seconds
+            // would make it 0 s and fail every time). The first exchange with a just-started server,
+            // while the whole suite starts on two cores, can take longer than the budget itself: it
+            // is made first with a loose budget, so the 900 ms one measures the transport's deadline.
+            let transport = HTTPTransport()
+            _ = try await transport.get(urls[0] + "/lasthash", maxBytes: 1 << 20, timeout: .seconds(30))
+            let response = try await transport.get(urls[0] + "/lasthash", maxBytes: 1 << 20, timeout: .milliseconds(900))
             #expect(response.status == 200)
         }
     }
