@@ -88,7 +88,7 @@ public struct BenchRun: Sendable {
             let size = o.ledgerEntries
             let lookup = try node.database.entry(at: max(1, size / 2))!.currhash
             let since = try node.database.entry(at: max(1, size - 10))!.currhash
-            let (report, key, bound) = (self.report, node.key.publicKey, bound200)
+            let (report, key, nodeKey, bound) = (self.report, node.key.publicKey, node.key, bound200)
             try await node.serving { base in
                 if o.sections.contains("download") {
                     try await DownloadBench.run(report, url: base, serverKey: key, size: size, rounds: o.downloadRounds,
@@ -96,7 +96,7 @@ public struct BenchRun: Sendable {
                 }
                 if o.sections.contains("read") {
                     let replica = try await node.replicateItself(from: base, http: http)
-                    try await ReadAPIBench.run(report, base: base, lookupHash: lookup, sinceHash: since, replica: replica,
+                    try await ReadAPIBench.run(report, base: base, lookupHash: lookup, sinceHash: since, replica: replica, key: nodeKey,
                                                seconds: o.readSeconds, wrk: ReadAPIBench.findWrk(), http: http)
                 }
             }
