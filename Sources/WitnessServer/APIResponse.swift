@@ -7,8 +7,26 @@ public struct APIResponse: Sendable {
     public var status: Int
     /// Header fields in order, names in the exact case to send.
     public var headers: [(name: String, value: String)]
-    /// Body bytes.
+    /// Body bytes (empty when the body streams).
     public var body: [UInt8]
+    /// A body produced while it is sent (a large export), instead of `body`.
+    public var stream: StreamedBody?
+
+    /// Makes a response.
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8], stream: StreamedBody? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.stream = stream
+    }
+
+    /// The whole body, streamed or not (tests; a stream is rendered again).
+    public func collectedBody() async throws -> [UInt8] {
+        guard let stream else { return body }
+        var bytes = [UInt8]()
+        try await stream.write { bytes += $0 }
+        return bytes
+    }
 
     /// The values of a header (case-insensitive name).
     public func values(of name: String) -> [String] {
@@ -53,6 +71,14 @@ public struct APIResponse: Sendable {
             <html><head><title>Method not allowed</title></head><body><h1>Method not allowed</h1><p>Method not allowed. Must be one of: <strong>\(allowed)</strong></p></body></html>
             """.utf8))
     }
+}
+
+/// A body written in pieces as it is sent, of a length known in advance.
+public struct StreamedBody: Sendable {
+    /// Its length in bytes (`Content-Length`).
+    public var count: Int
+    /// Produces the body in order, handing each piece to `emit`.
+    public var write: @Sendable (_ emit: ([UInt8]) async throws -> Void) async throws -> Void
 }
 
 extension ChronicleRefusal {

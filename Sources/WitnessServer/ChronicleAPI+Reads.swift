@@ -88,20 +88,6 @@ extension ChronicleAPI {
         return .signed(ChronicleEnvelope.ok(at: now, members), key: key)
     }
 
-    /// SPEC: chronicle-protocol §4.5 — export style; `total` only when unpaginated.
-    func export(page: Int?, now: Timestamp) throws -> APIResponse {
-        let window = pageWindow(page)
-        let (total, entries) = try database.export(offset: window?.offset ?? 0, limit: window?.limit)
-        var members: [JSONMember]
-        if let window {
-            members = paginationMembers(window, total: total, base: "/export")
-        } else {
-            members = [JSONMember("total", .int(total))]
-        }
-        members.append(JSONMember("results", .array(entries.map(\.exportStyle))))
-        return .signed(ChronicleEnvelope.ok(at: now, members), key: key)
-    }
-
     /// SPEC: chronicle-protocol §4.6 — self-declared mirrors by priority.
     func mirrors(now: Timestamp) throws -> APIResponse {
         let rows = try database.mirrors().map {

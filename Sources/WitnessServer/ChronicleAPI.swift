@@ -12,12 +12,20 @@ public struct ChronicleAPI: Sendable {
     public let service: ChronicleService
     /// Signed read answers reused within a second over an unchanged ledger.
     let cache = ResponseCache()
+    /// Signed exports of an unchanged ledger, kept up to a minute.
+    let exportCache: ExportCache
     /// Publishes per verified client (`publish-rate-limit`), nil without a limit.
     let publishLimiter: RateLimiter?
 
     /// Makes the API.
     public init(service: ChronicleService) {
+        self.init(service: service, exportCache: ExportCache())
+    }
+
+    /// Makes the API with its export cache's limits (tests make an export stream with a small one).
+    init(service: ChronicleService, exportCache: ExportCache) {
         self.service = service
+        self.exportCache = exportCache
         publishLimiter = service.config.publishRateLimit.map { RateLimiter(.init(rate: $0, burst: Swift.max(1, 2 * $0))) }
     }
 
@@ -63,7 +71,7 @@ public struct ChronicleAPI: Sendable {
             case .lasthash: return try cached(path, now: now) { try lasthash(now: now) }
             case .lookup(let hash): return try cached(path, now: now) { try lookup(hash, now: now) }
             case .since(let hash, let page): return try cached(path, now: now) { try since(hash, page: page, now: now) }
-            case .export(let page): return try cached(path, now: now) { try export(page: page, now: now) }
+            case .export(let page): return try await export(page: page, now: now)
             case .mirrors: return try mirrors(now: now)
             case .replicaIndex: return try replicaList(now: now)
             case .replica(let source, let rest): return try replica(source: source, rest: rest, path: path, now: now)

@@ -167,6 +167,11 @@ struct ChronicleResponder: HTTPResponder {
             // Header names are ours and valid; `rawName` keeps `Body-Signature-Ed25519` in this exact case on HTTP/1.1.
             fields.append(HTTPField(name: HTTPField.Name(header.name)!, value: header.value))
         }
+        if let stream = answer.stream {
+            return Response(status: .init(code: answer.status), headers: fields, body: ResponseBody(contentLength: stream.count) { writer in
+                try await stream.write { piece in try await writer.write(ByteBuffer(bytes: piece)) }
+            })
+        }
         return Response(status: .init(code: answer.status), headers: fields,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }

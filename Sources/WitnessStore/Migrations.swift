@@ -263,7 +263,7 @@ enum Migrations {
         migrator.registerMigration("v8-entry-records") { db in
             let responses = try Int64.fetchAll(db, sql: "SELECT DISTINCT response FROM upstream_entry WHERE contents IS NULL")
             let update = try db.makeStatement(sql: """
-                UPDATE upstream_entry SET contents = ?, created = ?, publickey = ?, signature = ?
+                UPDATE upstream_entry SET contents = \(StoredText.bind), created = \(StoredText.bind), publickey = ?, signature = ?
                 WHERE response = ? AND currhash = ? AND contents IS NULL
                 """)
             for response in responses {
@@ -271,7 +271,7 @@ enum Migrations {
                       let rows = (try? JSONParser.parse(Array(body)))?["results"]?.arrayValue else { continue }
                 for row in rows {
                     guard let entry = try? ChronicleEntry(json: row), let currhash = Base64URL.decode(entry.currhash, length: 32) else { continue }
-                    try update.execute(arguments: [entry.contents, entry.created, entry.publickey, entry.signature, response, Data(currhash)])
+                    try update.execute(arguments: [StoredText.value(entry.contents), StoredText.value(entry.created), entry.publickey, entry.signature, response, Data(currhash)])
                 }
             }
         }

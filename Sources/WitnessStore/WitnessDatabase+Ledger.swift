@@ -64,8 +64,8 @@ extension WitnessDatabase {
         let canonical = Base64URL.encode(request.signature)
         try db.cachedStatement(sql: """
             INSERT INTO ledger_entry (position, contents, currhash, summaryhash, created, signer, signature, signature_text)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [chain.size, request.contents, Data(currhash), Data(summaryhash), created, signer,
+            VALUES (?, \(StoredText.bind), ?, ?, \(StoredText.bind), ?, ?, ?)
+            """).execute(arguments: [chain.size, StoredText.value(request.contents), Data(currhash), Data(summaryhash), StoredText.value(created), signer,
                              Data(request.signature), request.signatureText == canonical ? nil : request.signatureText])
         let tip = chain.tip
         try db.cachedStatement(sql: """
@@ -94,7 +94,7 @@ extension WitnessDatabase {
     // (`cachedStatement`): re-parsing this SELECT cost more CPU than the rest of a `/lasthash`.
 
     private static let entrySelect = """
-        SELECT e.position, e.contents, e.currhash, e.summaryhash, e.created, s.publickey, e.signature, e.signature_text,
+        SELECT e.position, \(StoredText.read("e.contents")), e.currhash, e.summaryhash, \(StoredText.read("e.created")), s.publickey, e.signature, e.signature_text,
                (SELECT p.currhash FROM ledger_entry p WHERE p.position = e.position - 1) AS prevhash
         FROM ledger_entry e JOIN signer s ON s.id = e.signer
         """
@@ -105,11 +105,11 @@ extension WitnessDatabase {
         let prev: Data? = row[8]
         let signatureText: String? = row[7]
         return ChronicleEntry(
-            contents: row[1],
+            contents: StoredText.string(row[1]),
             prevhash: prev.map { Base64URL.encode($0) },
             currhash: Base64URL.encode(row[2] as Data),
             summaryhash: Base64URL.encode(row[3] as Data),
-            created: row[4],
+            created: StoredText.string(row[4]),
             publickey: Base64URL.encode(row[5] as Data),
             signature: signatureText ?? Base64URL.encode(row[6] as Data))
     }

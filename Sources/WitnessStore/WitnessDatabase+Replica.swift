@@ -35,11 +35,11 @@ extension WitnessDatabase {
         let prev: Data? = row["prevhash"]
         // SPEC: chronicle-protocol §4.7 — the replica genesis `prevhash` is "" (not null).
         return ChronicleEntry(
-            contents: row["contents"],
+            contents: StoredText.string(row["contents"]),
             prevhash: prev.map { Base64URL.encode($0) } ?? "",
             currhash: Base64URL.encode(row["currhash"] as Data),
             summaryhash: Base64URL.encode(row["summaryhash"] as Data),
-            created: row["created"] ?? "",
+            created: StoredText.string(row["created"]),
             publickey: row["publickey"] ?? "",
             signature: row["signature"] ?? "")
     }
@@ -137,7 +137,7 @@ enum EntryRowSQL {
     /// The columns of a served row, its prevhash from the row before (primary key), from `from`.
     static func select(from: String = "upstream_entry e") -> String {
         """
-        SELECT e.position, e.contents, e.currhash, e.summaryhash, e.created, e.publickey, e.signature,
+        SELECT e.position, \(StoredText.read("e.contents")), e.currhash, e.summaryhash, \(StoredText.read("e.created")), e.publickey, e.signature,
                (SELECT p.currhash FROM upstream_entry p WHERE p.upstream = e.upstream AND p.position = e.position - 1) AS prevhash
         FROM \(from)
         """

@@ -66,13 +66,13 @@ extension WitnessDatabase {
             let response = db.lastInsertedRowID
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO upstream_entry (upstream, position, currhash, summaryhash, response, contents, created, publickey, signature, replicated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, \(StoredText.bind), \(StoredText.bind), ?, ?, ?)
                 """)
             let replicated = time.atom
             for entry in page.entries {
                 let e = entry.entry
                 try insert.execute(arguments: [id, entry.position, Data(entry.currhash), Data(entry.summaryhash), response,
-                                               e.contents, e.created, e.publickey, e.signature,
+                                               StoredText.value(e.contents), StoredText.value(e.created), e.publickey, e.signature,
                                                replicate ? replicated : nil])
             }
             // SPEC: witness-protocol §2.1 — the tree grows with the chain, in the same transaction.

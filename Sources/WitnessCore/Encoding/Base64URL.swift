@@ -19,30 +19,45 @@ public enum Base64URL {
     private static func encode(buffer input: UnsafeBufferPointer<UInt8>) -> String {
         let length = (input.count + 2) / 3 * 4
         guard length > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: length) { write(input, into: $0) }
+    }
+
+    /// Appends the padded encoding of `input` to `out` (the export renderer's path: no String).
+    public static func append(_ input: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        let length = (input.count + 2) / 3 * 4
+        guard length > 0 else { return }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: length))
+        out.withUnsafeMutableBufferPointer { all in
+            _ = write(input.assumingMemoryBound(to: UInt8.self), into: UnsafeMutableBufferPointer(rebasing: all[start...]))
+        }
+    }
+
+    /// Writes the padded encoding into `out` (at least `(count + 2) / 3 * 4` bytes); returns its length.
+    private static func write(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let length = (input.count + 2) / 3 * 4
         return alphabet.withUnsafeBufferPointer { table in
-            String(unsafeUninitializedCapacity: length) { out in
-                var i = 0
-                var o = 0
-                while i + 3 <= input.count {
-                    let (b0, b1, b2) = (input[i], input[i + 1], input[i + 2])
-                    out[o] = table[Int(b0 >> 2)]
-                    out[o + 1] = table[Int((b0 & 0x03) << 4 | b1 >> 4)]
-                    out[o + 2] = table[Int((b1 & 0x0F) << 2 | b2 >> 6)]
-                    out[o + 3] = table[Int(b2 & 0x3F)]
-                    i += 3
-                    o += 4
-                }
-                let rest = input.count - i
-                if rest > 0 {
-                    let b0 = input[i]
-                    let b1: UInt8 = rest == 2 ? input[i + 1] : 0
-                    out[o] = table[Int(b0 >> 2)]
-                    out[o + 1] = table[Int((b0 & 0x03) << 4 | b1 >> 4)]
-                    out[o + 2] = rest == 2 ? table[Int((b1 & 0x0F) << 2)] : UInt8(ascii: "=")
-                    out[o + 3] = UInt8(ascii: "=")
-                }
-                return length
+            var i = 0
+            var o = 0
+            while i + 3 <= input.count {
+                let (b0, b1, b2) = (input[i], input[i + 1], input[i + 2])
+                out[o] = table[Int(b0 >> 2)]
+                out[o + 1] = table[Int((b0 & 0x03) << 4 | b1 >> 4)]
+                out[o + 2] = table[Int((b1 & 0x0F) << 2 | b2 >> 6)]
+                out[o + 3] = table[Int(b2 & 0x3F)]
+                i += 3
+                o += 4
             }
+            let rest = input.count - i
+            if rest > 0 {
+                let b0 = input[i]
+                let b1: UInt8 = rest == 2 ? input[i + 1] : 0
+                out[o] = table[Int(b0 >> 2)]
+                out[o + 1] = table[Int((b0 & 0x03) << 4 | b1 >> 4)]
+                out[o + 2] = rest == 2 ? table[Int((b1 & 0x0F) << 2)] : UInt8(ascii: "=")
+                out[o + 3] = UInt8(ascii: "=")
+            }
+            return length
         }
     }
 

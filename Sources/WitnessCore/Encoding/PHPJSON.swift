@@ -74,21 +74,28 @@ public enum PHPJSON {
     public static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for scalar in string.unicodeScalars {
-            switch scalar.value {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x2F: out.append(contentsOf: [0x5C, 0x2F])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x00..<0x20: appendUnicodeEscape(UInt16(scalar.value), into: &out)
-            case 0x20..<0x80: out.append(UInt8(scalar.value))
-            default:
+            if scalar.value < 0x80 {
+                appendEscaped(ascii: UInt8(scalar.value), to: &out)
+            } else {
                 for unit in String(scalar).utf16 { appendUnicodeEscape(unit, into: &out) }
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends one ASCII character as it appears inside a PHP JSON string literal.
+    static func appendEscaped(ascii byte: UInt8, to out: inout [UInt8]) {
+        switch byte {
+        case 0x22: out.append(contentsOf: [0x5C, 0x22])
+        case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+        case 0x2F: out.append(contentsOf: [0x5C, 0x2F])
+        case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+        case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+        case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        case 0x00..<0x20: appendUnicodeEscape(UInt16(byte), into: &out)
+        default: out.append(byte)
+        }
     }
 }
