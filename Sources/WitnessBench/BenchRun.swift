@@ -9,8 +9,10 @@ import WitnessStore
 public struct BenchRun: Sendable {
     /// What to run and how long.
     public struct Options: Sendable {
-        /// Sections to run: `chain`, `download`, `publish`, `read`, `poll`, `gossip`.
-        public var sections: Set<String> = ["chain", "download", "publish", "read", "poll", "gossip"]
+        /// Sections to run: `chain`, `download`, `publish`, `read`, `export`, `poll`, `gossip`.
+        public var sections: Set<String> = ["chain", "download", "publish", "read", "export", "poll", "gossip"]
+        /// Entries of the large streamed export (section `export`).
+        public var exportEntries = 150_000
         /// Entries of the generated chain (figure a).
         public var chainEntries = 10_000
         /// Body sizes of the generated chains.
@@ -100,6 +102,9 @@ public struct BenchRun: Sendable {
                                                seconds: o.readSeconds, wrk: ReadAPIBench.findWrk(), http: http)
                 }
             }
+        }
+        if o.sections.contains("export") {
+            try await ExportBench.run(report, entries: o.exportEntries, temp: o.temporaryDirectory, http: http)
         }
         if o.sections.contains("publish") {
             try await PublishBench.run(report, clients: o.publishClients, seconds: o.publishSeconds, bodyBytes: 200,

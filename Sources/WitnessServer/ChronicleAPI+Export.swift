@@ -23,7 +23,7 @@ extension ChronicleAPI {
         let (key, cache) = (self.key, exportCache)
         let signed = try await NIOThreadPool.singleton.runIfActive {
             let plan = plan(now)
-            if let body = try plan.body(upTo: cache.bodyLimit) {
+            if plan.rows * ExportPlan.minimumRowBytes <= cache.bodyLimit, let body = try plan.body(upTo: cache.bodyLimit) {
                 return ExportCache.Signed(time: now, signature: Sapient.sign(body, with: key), length: body.count, body: body)
             }
             var length = 0
@@ -60,6 +60,12 @@ struct ExportPlan: Sendable {
     let after: Int
     let last: Int
     static let pieceBytes = 1 << 20
+    /// No export row is shorter (its hashes, key, signature, time and keys alone): an export of
+    /// more rows than the body limit allows at this length streams without trying to hold it.
+    static let minimumRowBytes = 400
+
+    /// Rows in the answer.
+    var rows: Int { last - after }
 
     /// Produces the pieces in order.
     struct Pieces {

@@ -170,6 +170,9 @@ struct ChronicleResponder: HTTPResponder {
         if let stream = answer.stream {
             return Response(status: .init(code: answer.status), headers: fields, body: ResponseBody(contentLength: stream.count) { writer in
                 try await stream.write { piece in try await writer.write(ByteBuffer(bytes: piece)) }
+                // Without it the connection never learns the response ended: it stays busy and
+                // holds a graceful shutdown until the client closes it.
+                try await writer.finish(nil)
             })
         }
         return Response(status: .init(code: answer.status), headers: fields,

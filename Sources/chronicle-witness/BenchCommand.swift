@@ -15,11 +15,14 @@ struct BenchRunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run every benchmark (or --only some) and print the figures and a summary table.")
 
-    @Option(help: "Comma-separated sections: chain, download, publish, read, poll, gossip (default: all).")
+    @Option(help: "Comma-separated sections: chain, download, publish, read, export, poll, gossip (default: all).")
     var only: String?
 
     @Option(help: "Seconds per read endpoint under wrk.")
     var readSeconds: Int = 10
+
+    @Option(help: "Entries of the large streamed export (section export; 1500000 is about 1 GiB).")
+    var exportEntries: Int = 150_000
 
     @Option(help: "Seconds per publish run.")
     var publishSeconds: Double = 5
@@ -40,12 +43,14 @@ struct BenchRunCommand: AsyncParsableCommand {
         var options = BenchRun.Options(executable: try Self.executablePath())
         if let only {
             options.sections = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            let known: Set<String> = ["chain", "download", "publish", "read", "poll", "gossip"]
+            let known: Set<String> = ["chain", "download", "publish", "read", "export", "poll", "gossip"]
             guard options.sections.isSubset(of: known) else {
                 throw ValidationError("--only takes \(known.sorted().joined(separator: ", "))")
             }
         }
         options.readSeconds = readSeconds
+        guard exportEntries > 0 else { throw ValidationError("--export-entries takes a positive count") }
+        options.exportEntries = exportEntries
         options.publishSeconds = publishSeconds
         options.chainRounds = chainRounds
         options.temporaryDirectory = tempDir

@@ -124,6 +124,16 @@ struct ExportTests {
         }
     }
 
+    @Test("no row is shorter than the length that decides whether to try holding an export")
+    func shortestRow() async throws {
+        let node = try node()
+        _ = try await node.database.append(LedgerAppend(contents: "", publicKey: writer.publicKey, signature: writer.signature(for: [UInt8]())),
+                                           at: node.clock.now())
+        var row = [UInt8]()
+        _ = try node.database.appendExportRows(after: 0, through: 1, index: 1, to: &row)
+        #expect(row.count >= ExportPlan.minimumRowBytes)
+    }
+
     @Test("over HTTP a streamed export arrives whole, verifies with ChainDownload, and HEAD sends no body")
     func streamsOverHTTP() async throws {
         let node = try node(bodyLimit: 4_000)
