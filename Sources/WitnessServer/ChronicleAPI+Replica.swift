@@ -52,10 +52,10 @@ extension ChronicleAPI {
         }
         switch method {
         case .subindex: return replicaSubindex(source, now: now)
-        case .lasthash: return try cached(path, now: now, size: size) { try replicaLasthash(source, now: now) }
-        case .lookup(let hash): return try cached(path, now: now, size: size) { try replicaLookup(source, hash, now: now) }
-        case .since(let hash, let page): return try cached(path, now: now, size: size) { try replicaSince(source, hash, page: page, now: now) }
-        case .export(let page): return try cached(path, now: now, size: size) { try replicaExport(source, page: page, now: now) }
+        case .lasthash: return try cached(path, now: now, version: size) { try replicaLasthash(source, now: now) }
+        case .lookup(let hash): return try cached(path, now: now, version: size) { try replicaLookup(source, hash, now: now) }
+        case .since(let hash, let page): return try cached(path, now: now, version: size) { try replicaSince(source, hash, page: page, now: now) }
+        case .export(let page): return try cached(path, now: now, version: size) { try replicaExport(source, page: page, now: now) }
         }
     }
 

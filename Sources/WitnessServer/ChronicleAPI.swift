@@ -60,7 +60,15 @@ public struct ChronicleAPI: Sendable {
     /// Answers one request.
     public func respond(to request: Request) async -> APIResponse {
         let path = request.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
-        guard let route = ChronicleRoute.parse(path: path) else { return .notFoundPage }
+        var request = request
+        request.path = path
+        return await respond(to: request, route: ChronicleRoute.parse(path: path))
+    }
+
+    /// Answers a request whose path (without a query string) the caller parsed already.
+    func respond(to request: Request, route: ChronicleRoute?) async -> APIResponse {
+        let path = request.path
+        guard let route else { return .notFoundPage }
         let method = request.method == "HEAD" ? "GET" : request.method
         guard method == route.method else { return .methodNotAllowed(route.method) }
         let now = service.clock.now()
@@ -83,13 +91,14 @@ public struct ChronicleAPI: Sendable {
         }
     }
 
-    /// A ledger read through the response cache (keyed by the raw path, the second and the size of
-    /// the ledger it reads: the own ledger's, or a replica's).
-    func cached(_ path: String, now: Timestamp, size: Int? = nil, _ render: () throws -> APIResponse) throws -> APIResponse {
-        let size = try size ?? database.ledgerSize()
-        if let hit = cache.get(path, size: size, second: now.seconds) { return hit }
+    /// A ledger read through the response cache, keyed by the raw path, the second and the version
+    /// of the ledger it reads: a replica's size, or for the own ledger `ledgerVersion`, which
+    /// costs no SQLite read.
+    func cached(_ path: String, now: Timestamp, version: Int? = nil, _ render: () throws -> APIResponse) throws -> APIResponse {
+        let version = version ?? database.ledgerVersion
+        if let hit = cache.get(path, version: version, second: now.seconds) { return hit }
         let response = try render()
-        cache.put(path, size: size, second: now.seconds, response)
+        cache.put(path, version: version, second: now.seconds, response)
         return response
     }
 

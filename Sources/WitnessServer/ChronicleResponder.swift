@@ -48,15 +48,22 @@ struct ChronicleResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
-        let response = try await route(request, context: context)
-        metrics?.request(route: ChronicleRoute.metricsLabel(request.uri.path), status: response.status.code,
-                         duration: ContinuousClock.now - started)
+        let (response, label) = try await route(request, context: context)
+        metrics?.request(route: label, status: response.status.code, duration: ContinuousClock.now - started)
         return response
     }
 
-    func route(_ request: Request, context: Context) async throws -> Response {
+    /// The answer and its metrics label (the route pattern, found while routing: a path is parsed once).
+    func route(_ request: Request, context: Context) async throws -> (Response, String) {
         let path = request.uri.path
-        if path == "/metrics", let metrics {
+        if WitnessAPI.handles(path) { return (try await witnessRoute(request, context: context), ChronicleRoute.witnessLabel(path)) }
+        guard path != "/metrics" else { return (metricsPage(context), path) }
+        let route = ChronicleRoute.parse(path: path)
+        return (await chronicleRoute(request, route: route, context: context), route?.pattern ?? "unmatched")
+    }
+
+    private func metricsPage(_ context: Context) -> Response {
+        if let metrics {
             // SPEC: issue 5 — Prometheus text exposition, state gauges read from the database now.
             let config = api.service.config
             do {
@@ -68,30 +75,39 @@ struct ChronicleResponder: HTTPResponder {
                 return Self.response(WitnessAPI.refusal(.internalError("internal error; the node logged the details")))
             }
         }
-        let client = address.of(remote: context.remoteAddress, headers: request.headers)
-        if WitnessAPI.handles(path) {
-            let answer = request.method == .post ? await gossip(request, from: client) : await witness.respond(
-                method: request.method.rawValue, path: path, query: request.uri.query)
+        return Self.response(.notFoundPage)
+    }
+
+    private func witnessRoute(_ request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        let answer = request.method == .post
+            ? await gossip(request, from: address.of(remote: context.remoteAddress, headers: request.headers))
+            : await witness.respond(method: request.method.rawValue, path: path, query: request.uri.query)
                 .conditional(ifNoneMatch: request.headers[values: .ifNoneMatch])
-            return Self.response(request.method == .head ? APIResponse(status: answer.status, headers: answer.headers, body: []) : answer)
-        }
+        return Self.response(request.method == .head ? APIResponse(status: answer.status, headers: answer.headers, body: []) : answer)
+    }
+
+    private func chronicleRoute(_ request: Request, route: ChronicleRoute?, context: Context) async -> Response {
+        let path = request.uri.path
         let headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         var apiRequest = ChronicleAPI.Request(method: request.method.rawValue, path: path, headers: headers)
         guard request.method != .get, request.method != .head else {
-            return Self.response(request.method == .head ? Self.headOnly(await api.respond(to: apiRequest)) : await api.respond(to: apiRequest))
+            let answer = await api.respond(to: apiRequest, route: route)
+            return Self.response(request.method == .head ? Self.headOnly(answer) : answer)
         }
+        let client = address.of(remote: context.remoteAddress, headers: request.headers)
         if let wait = await failures.wait(client) {
             return Self.response(Self.tooMany(signed(.tooManyRequests("Too many failed requests from this address; retry later.", retryAfter: 1)), wait))
         }
         // A publish that cannot authenticate whatever its body says is refused before the body is read.
-        if request.method == .post, path == "/chronicle/publish", !(await mayAuthenticate(apiRequest)) {
-            let answer = await api.respond(to: apiRequest)
+        if request.method == .post, route == .publish, !(await mayAuthenticate(apiRequest)) {
+            let answer = await api.respond(to: apiRequest, route: route)
             _ = await failures.acquire(client)
             return Self.response(answer)
         }
         let outcome = await inflight.withBody(request, limit: api.service.config.maxBodyBytes) { body in
             apiRequest.body = body
-            return await api.respond(to: apiRequest)
+            return await api.respond(to: apiRequest, route: route)
         }
         switch outcome {
         case .success(let answer):

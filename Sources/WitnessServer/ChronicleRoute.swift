@@ -143,14 +143,11 @@ extension ChronicleRoute {
         }
     }
 
-    /// The metrics label of any request path served by the node.
-    static func metricsLabel(_ path: String) -> String {
-        if path == "/metrics" { return path }
+    /// The metrics label of a path the witness API handles (`WitnessAPI.handles`).
+    static func witnessLabel(_ path: String) -> String {
+        if path == "/" { return path }
         if WitnessAPI.checkpointHash(path) != nil { return "/{hash}/checkpoint" }
-        if path.hasPrefix("/witness/") {
-            let parts = path.split(separator: "/")
-            return parts.count >= 3 ? "/witness/v1/\(parts[2])" : "/witness"
-        }
-        return parse(path: path)?.pattern ?? "unmatched"
+        let parts = path.split(separator: "/")
+        return parts.count >= 3 ? "/witness/v1/\(parts[2])" : "/witness"
     }
 }

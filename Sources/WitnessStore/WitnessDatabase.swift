@@ -9,10 +9,13 @@ import WitnessCore
 public struct WitnessDatabase: Sendable {
     /// The GRDB writer (a `DatabasePool` on disk, a `DatabaseQueue` in memory for tests).
     package let writer: any DatabaseWriter
+    /// Commits in this process that changed the own ledger (`LedgerCommits`).
+    package let ledgerCommits = LedgerCommits()
 
     /// Wraps a writer and migrates it to the current schema.
     package init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
+        writer.add(transactionObserver: ledgerCommits, extent: .databaseLifetime)
         let migrator = Migrations.migrator
         // A database migrated by a newer release holds state this release does not understand.
         if try writer.read({ try migrator.hasBeenSuperseded($0) }) { throw StoreError.newerSchema }
@@ -37,6 +40,10 @@ public struct WitnessDatabase: Sendable {
     public static func inMemory() throws -> WitnessDatabase {
         try WitnessDatabase(DatabaseQueue())
     }
+
+    /// A number that changes whenever this process commits a change to the own ledger (see
+    /// `LedgerCommits` for what it does not see).
+    public var ledgerVersion: Int { ledgerCommits.value }
 
     /// The reader used by every read method.
     package var reader: any DatabaseReader { writer }

@@ -154,3 +154,38 @@ struct ExportTests {
         }
     }
 }
+
+/// The read routes' signed answers are reused within a second while the ledger's version holds
+/// (issue 13, item 4), and an append in this process retires them at once, in the same second.
+@Suite("Read answers across appends in the same second")
+struct ReadCacheVersionTests {
+    @Test func anAppendInTheSameSecondIsServedAtOnce() async throws {
+        let database = try WitnessDatabase.inMemory()
+        let key = Ed25519SecretKey(seed: Array(repeating: 4, count: 32))
+        let clock = ManualWallClock(Timestamp.parse("2026-12-03T11:00:00+00:00")!)
+        let api = ChronicleAPI(service: ChronicleService(database: database, key: key, config: NodeConfig(), clock: clock))
+        let writer = Ed25519SecretKey(seed: Array(repeating: 5, count: 32))
+        func lasthash() async throws -> String? {
+            let answer = await api.respond(to: .init(method: "GET", path: "/chronicle/lasthash"))
+            return try JSONParser.parse(answer.body)["results"]?.arrayValue?.first?["contents"]?.stringValue
+        }
+        #expect(try await lasthash() == nil)
+        let before = database.ledgerVersion
+        for text in ["one", "two"] {
+            _ = try await database.append(LedgerAppend(contents: text, publicKey: writer.publicKey, signature: writer.signature(for: text.utf8)),
+                                          at: clock.now())
+            #expect(try await lasthash() == text)
+        }
+        #expect(database.ledgerVersion == before + 2)
+        // A refused append (a replayed signature) rolls back and changes no version.
+        await #expect(throws: StoreError.duplicateSignature) {
+            _ = try await database.append(LedgerAppend(contents: "two", publicKey: writer.publicKey, signature: writer.signature(for: "two".utf8)),
+                                          at: clock.now())
+        }
+        #expect(database.ledgerVersion == before + 2)
+        // Writes that do not touch the ledger change no version either.
+        try await database.addClient(ClientRecord(publicid: "reader", publickey: writer.publicKey.base64url, isAdmin: false,
+                                                  comment: "", created: clock.now().atom))
+        #expect(database.ledgerVersion == before + 2)
+    }
+}
