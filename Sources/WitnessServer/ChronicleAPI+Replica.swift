@@ -45,17 +45,21 @@ extension ChronicleAPI {
     /// 404 signed with its message.
     ///
     /// The reads go through the same one-second response cache as the own ledger's, keyed by the
-    /// replica's served size (one row read), so a replica answer costs what an own-ledger one does.
+    /// upstreams' commit count (`upstreamVersion`): a repeated read costs no SQLite read at all,
+    /// as on the own ledger; only a miss looks the source up.
     func replica(source uniqueid: String, rest: [String], path: String, now: Timestamp) throws -> APIResponse {
-        guard let method = ReplicaMethod.parse(rest), let (source, size) = try database.replicaSourceAndSize(uniqueid: uniqueid) else {
-            return .signedError(.notFound("Unknown URI"), at: now, key: key)
-        }
-        switch method {
-        case .subindex: return replicaSubindex(source, now: now)
-        case .lasthash: return try cached(path, now: now, version: size) { try replicaLasthash(source, now: now) }
-        case .lookup(let hash): return try cached(path, now: now, version: size) { try replicaLookup(source, hash, now: now) }
-        case .since(let hash, let page): return try cached(path, now: now, version: size) { try replicaSince(source, hash, page: page, now: now) }
-        case .export(let page): return try cached(path, now: now, version: size) { try replicaExport(source, page: page, now: now) }
+        guard let method = ReplicaMethod.parse(rest) else { return .signedError(.notFound("Unknown URI"), at: now, key: key) }
+        return try cached(path, now: now, version: database.upstreamVersion) {
+            guard let source = try database.replicaSource(uniqueid: uniqueid) else {
+                return .signedError(.notFound("Unknown URI"), at: now, key: key)
+            }
+            switch method {
+            case .subindex: return replicaSubindex(source, now: now)
+            case .lasthash: return try replicaLasthash(source, now: now)
+            case .lookup(let hash): return try replicaLookup(source, hash, now: now)
+            case .since(let hash, let page): return try replicaSince(source, hash, page: page, now: now)
+            case .export(let page): return try replicaExport(source, page: page, now: now)
+            }
         }
     }
 

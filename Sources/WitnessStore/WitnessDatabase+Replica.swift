@@ -58,18 +58,6 @@ extension WitnessDatabase {
         return max(0, min(size, gap - 1))
     }
 
-    /// The replicated upstream with this `uniqueid` and the number of rows it serves now (the
-    /// response cache's key), in one read with prepared statements: the per-request part of a
-    /// replica read.
-    public func replicaSourceAndSize(uniqueid: String) throws -> (source: ReplicaSource, size: Int)? {
-        try reader.read { db in
-            guard let source = try Row.fetchOne(db.cachedStatement(sql: EntryRowSQL.source), arguments: [uniqueid]).map(Self.replicaSource) else {
-                return nil
-            }
-            return (source, try Self.replicaSize(db, source))
-        }
-    }
-
     /// Every replicated upstream, in the order they were added.
     public func replicaSources() throws -> [ReplicaSource] {
         try reader.read { db in

@@ -9,13 +9,15 @@ import WitnessCore
 public struct WitnessDatabase: Sendable {
     /// The GRDB writer (a `DatabasePool` on disk, a `DatabaseQueue` in memory for tests).
     package let writer: any DatabaseWriter
-    /// Commits in this process that changed the own ledger (`LedgerCommits`).
-    package let ledgerCommits = LedgerCommits()
+    /// Commits in this process that changed the own ledger, and the upstreams (`CommitCounter`).
+    package let ledgerCommits = CommitCounter(table: "ledger_tip")
+    package let upstreamCommits = CommitCounter(table: "upstream")
 
     /// Wraps a writer and migrates it to the current schema.
     package init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         writer.add(transactionObserver: ledgerCommits, extent: .databaseLifetime)
+        writer.add(transactionObserver: upstreamCommits, extent: .databaseLifetime)
         let migrator = Migrations.migrator
         // A database migrated by a newer release holds state this release does not understand.
         if try writer.read({ try migrator.hasBeenSuperseded($0) }) { throw StoreError.newerSchema }
@@ -42,8 +44,12 @@ public struct WitnessDatabase: Sendable {
     }
 
     /// A number that changes whenever this process commits a change to the own ledger (see
-    /// `LedgerCommits` for what it does not see).
+    /// `CommitCounter` for what it does not see).
     public var ledgerVersion: Int { ledgerCommits.value }
+
+    /// A number that changes whenever this process commits a change to an upstream's row (its
+    /// verified size, record gap, replication, existence): the version of every replica.
+    public var upstreamVersion: Int { upstreamCommits.value }
 
     /// The reader used by every read method.
     package var reader: any DatabaseReader { writer }

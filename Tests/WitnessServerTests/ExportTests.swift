@@ -188,4 +188,33 @@ struct ReadCacheVersionTests {
                                                   comment: "", created: clock.now().atom))
         #expect(database.ledgerVersion == before + 2)
     }
+
+    @Test func aReplicaThatGrowsInTheSameSecondIsServedAtOnce() async throws {
+        let database = try WitnessDatabase.inMemory()
+        let key = Ed25519SecretKey(seed: Array(repeating: 4, count: 32))
+        let (server, client) = (Ed25519SecretKey(seed: Array(repeating: 6, count: 32)), Ed25519SecretKey(seed: Array(repeating: 7, count: 32)))
+        let clock = ManualWallClock(Timestamp.parse("2026-12-03T11:00:00+00:00")!)
+        let api = ChronicleAPI(service: ChronicleService(database: database, key: key, config: NodeConfig(), clock: clock))
+        guard case .added(let upstream) = try await database.addUpstream(origin: "up.example/chronicle", url: "https://up.example/chronicle",
+                                                                          publicKey: server.publicKey, replicate: true, at: clock.now()) else {
+            Issue.record("not added"); return
+        }
+        let uniqueid = try #require(try database.replicaSources().first?.uniqueid)
+        let chain = Blakechain()
+        let verifier = ChainVerifier()
+        func lasthash() async throws -> String? {
+            let answer = await api.respond(to: .init(method: "GET", path: "/chronicle/replica/\(uniqueid)/lasthash"))
+            // SPEC: chronicle-protocol §4.7.3 — the replica lasthash is `{curr-hash, summary-hash}`.
+            return try JSONParser.parse(answer.body)["results"]?["curr-hash"]?.stringValue
+        }
+        #expect(try await lasthash() == nil)
+        for text in ["first", "second"] {
+            let entry = chain.appendEntry(contents: text, signedBy: client, created: clock.now().atom)
+            let body = Array("{}".utf8)
+            let page = VerifiedPage(path: "/export", response: UpstreamSignedBody(body: body, signature: Sapient.sign(body, with: server), fetched: clock.now()),
+                                    entries: [try verifier.verify(entry)], tipAfter: verifier.chain.tip)
+            try await database.commitVerifiedPage(upstream: upstream.id, fromSize: chain.size - 1, page, at: clock.now())
+            #expect(try await lasthash() == entry.currhash)
+        }
+    }
 }
