@@ -33,6 +33,14 @@ package enum IndependentVerifier {
         try run(script, ["-"], input: bytes)
     }
 
+    /// `verify(bytes:)` on a thread of its own, for tests where in-process nodes serve meanwhile
+    /// (a blocking Python run on the two-thread cooperative pool starved them past a deadline).
+    package static func verifyOffPool(bytes: [UInt8]) async throws -> Verdict {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try verify(bytes: bytes) }) }
+        }
+    }
+
     /// `Scripts/verify_gossip_signature.py`: checks a `Gossip-Signature` header value over `body`
     /// for `receiver`, as `vkey` (witness-protocol §5.1), independently of the node's code.
     package static func verifyGossipSignature(header: String, body: [UInt8], to receiver: String, vkey: VerifierKey,
