@@ -92,8 +92,8 @@ public struct ChronicleAPI: Sendable {
     }
 
     /// A ledger read through the response cache, keyed by the raw path, the second and the version
-    /// of the ledger it reads: a replica's size, or for the own ledger `ledgerVersion`, which
-    /// costs no SQLite read.
+    /// of the ledger it reads: `ledgerVersion` for the own ledger (the default), `upstreamVersion`
+    /// for a replica; neither costs a SQLite read.
     func cached(_ path: String, now: Timestamp, version: Int? = nil, _ render: () throws -> APIResponse) throws -> APIResponse {
         let version = version ?? database.ledgerVersion
         if let hit = cache.get(path, version: version, second: now.seconds) { return hit }

@@ -84,7 +84,7 @@ struct ChronicleResponder: HTTPResponder {
             ? await gossip(request, from: address.of(remote: context.remoteAddress, headers: request.headers))
             : await witness.respond(method: request.method.rawValue, path: path, query: request.uri.query)
                 .conditional(ifNoneMatch: request.headers[values: .ifNoneMatch])
-        return Self.response(request.method == .head ? APIResponse(status: answer.status, headers: answer.headers, body: []) : answer)
+        return Self.response(request.method == .head ? Self.headOnly(answer) : answer)
     }
 
     private func chronicleRoute(_ request: Request, route: ChronicleRoute?, context: Context) async -> Response {

@@ -4,7 +4,7 @@ import WitnessCore
 /// Signed export answers of an unchanged ledger, kept up to `maxAge` seconds (issue 13, item 1).
 ///
 /// An export's bytes depend only on the ledger's size, the page and `datetime`: while the ledger
-/// does not grow, the answer signed at `made` stays true, and serving it again is what stock
+/// does not grow, the answer signed at its `time` stays true, and serving it again is what stock
 /// Chronicle's response cache does (chronicle-protocol §4.14, "including the old datetime and
 /// signature", 1 to 60 s) — except that this cache is keyed by the ledger's size, so an append
 /// retires it at once instead of serving a shorter chain for the rest of the minute. Signing is

@@ -8,9 +8,10 @@ import WitnessCore
 /// answer rendered again in the same second, over the same ledger, is the same bytes: reusing it
 /// changes nothing a client can see, and saves the query, the rendering and the signature
 /// (the bulk of a `/lasthash` request). Answers are keyed by a version of the ledger they read
-/// (the own ledger's commit count, a replica's size), so an entry appended in this process is
-/// visible at once; one appended by another process (`client add`) within the same second shows
-/// up at the next second at the latest.
+/// (the own ledger's commit count, the upstreams' commit count for a replica), so an entry
+/// appended or replicated in this process is
+/// visible at once; one appended by another process (`client add`) within the same second
+/// shows up at the next second at the latest.
 final class ResponseCache: Sendable {
     private struct Entry {
         var version: Int

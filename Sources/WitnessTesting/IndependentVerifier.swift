@@ -36,8 +36,13 @@ package enum IndependentVerifier {
     /// `verify(bytes:)` on a thread of its own, for tests where in-process nodes serve meanwhile
     /// (a blocking Python run on the two-thread cooperative pool starved them past a deadline).
     package static func verifyOffPool(bytes: [UInt8]) async throws -> Verdict {
+        try await offPool { try verify(bytes: bytes) }
+    }
+
+    /// Runs `body` on a thread of its own and waits for it without holding a cooperative thread.
+    private static func offPool(_ body: @escaping @Sendable () throws -> Verdict) async throws -> Verdict {
         try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try verify(bytes: bytes) }) }
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
         }
     }
 
@@ -58,11 +63,7 @@ package enum IndependentVerifier {
     /// the same machine, and a Python start-up blocking the cooperative pool (two threads on two
     /// cores) can starve those nodes' handlers past a client's deadline.
     package static func verifyProof(_ bytes: [UInt8], policy: String, origin: String? = nil, entryKey: String? = nil) async throws -> Verdict {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try verifyProofBlocking(bytes, policy: policy, origin: origin, entryKey: entryKey) })
-            }
-        }
+        try await offPool { try verifyProofBlocking(bytes, policy: policy, origin: origin, entryKey: entryKey) }
     }
 
     private static func verifyProofBlocking(_ bytes: [UInt8], policy: String, origin: String?, entryKey: String?) throws -> Verdict {
