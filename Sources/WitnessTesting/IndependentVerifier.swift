@@ -24,49 +24,28 @@ package enum IndependentVerifier {
     }
 
     /// Runs the script on `evidence` (its canonical bytes) with the system Python 3.
-    package static func verify(_ evidence: Evidence) throws -> Verdict {
-        try verify(bytes: evidence.canonicalBytes)
+    package static func verify(_ evidence: Evidence) async throws -> Verdict {
+        try await verify(bytes: evidence.canonicalBytes)
     }
 
     /// Runs the script on raw evidence bytes.
-    package static func verify(bytes: [UInt8]) throws -> Verdict {
-        try run(script, ["-"], input: bytes)
-    }
-
-    /// `verify(bytes:)` on a thread of its own, for tests where in-process nodes serve meanwhile
-    /// (a blocking Python run on the two-thread cooperative pool starved them past a deadline).
-    package static func verifyOffPool(bytes: [UInt8]) async throws -> Verdict {
-        try await offPool { try verify(bytes: bytes) }
-    }
-
-    /// Runs `body` on a thread of its own and waits for it without holding a cooperative thread.
-    private static func offPool(_ body: @escaping @Sendable () throws -> Verdict) async throws -> Verdict {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-        }
+    package static func verify(bytes: [UInt8]) async throws -> Verdict {
+        try await run(script, ["-"], input: bytes)
     }
 
     /// `Scripts/verify_gossip_signature.py`: checks a `Gossip-Signature` header value over `body`
     /// for `receiver`, as `vkey` (witness-protocol §5.1), independently of the node's code.
     package static func verifyGossipSignature(header: String, body: [UInt8], to receiver: String, vkey: VerifierKey,
-                                              now: Int64? = nil) throws -> Verdict {
+                                              now: Int64? = nil) async throws -> Verdict {
         let gossipScript = URL(fileURLWithPath: script).deletingLastPathComponent().appendingPathComponent("verify_gossip_signature.py").path
         var arguments = ["--vkey", vkey.description, "--to", receiver, "--header", header]
         if let now { arguments += ["--now", String(now)] }
-        return try run(gossipScript, arguments + ["-"], input: body)
+        return try await run(gossipScript, arguments + ["-"], input: body)
     }
 
     /// `Scripts/verify_proof.py`: verifies a `c2sp.org/tlog-proof@v1` file under a tlog-policy text
     /// (witness-protocol §7.1), independently of the node's code. `proven` reads "verified: ".
-    ///
-    /// Async, and run on a thread of its own: the tests call it while in-process nodes serve on
-    /// the same machine, and a Python start-up blocking the cooperative pool (two threads on two
-    /// cores) can starve those nodes' handlers past a client's deadline.
     package static func verifyProof(_ bytes: [UInt8], policy: String, origin: String? = nil, entryKey: String? = nil) async throws -> Verdict {
-        try await offPool { try verifyProofBlocking(bytes, policy: policy, origin: origin, entryKey: entryKey) }
-    }
-
-    private static func verifyProofBlocking(_ bytes: [UInt8], policy: String, origin: String?, entryKey: String?) throws -> Verdict {
         let proofScript = URL(fileURLWithPath: script).deletingLastPathComponent().appendingPathComponent("verify_proof.py").path
         let policyFile = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).txt")
         try Data(policy.utf8).write(to: policyFile)
@@ -74,10 +53,19 @@ package enum IndependentVerifier {
         var arguments = ["--policy", policyFile.path]
         if let origin { arguments += ["--origin", origin] }
         if let entryKey { arguments += ["--entry-key", entryKey] }
-        return try run(proofScript, arguments + ["-"], input: bytes)
+        return try await run(proofScript, arguments + ["-"], input: bytes)
     }
 
-    private static func run(_ path: String, _ arguments: [String], input bytes: [UInt8]) throws -> Verdict {
+    /// Every run is async and on a thread of its own: the tests call these while in-process nodes
+    /// serve on the same machine, and a Python start-up blocking the cooperative pool (two threads
+    /// on two cores) starved those nodes' handlers past a client's deadline in a CI run.
+    private static func run(_ path: String, _ arguments: [String], input bytes: [UInt8]) async throws -> Verdict {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try runBlocking(path, arguments, input: bytes) }) }
+        }
+    }
+
+    private static func runBlocking(_ path: String, _ arguments: [String], input bytes: [UInt8]) throws -> Verdict {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [path] + arguments

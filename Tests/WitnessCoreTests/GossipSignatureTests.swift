@@ -42,15 +42,15 @@ struct GossipSignatureTests {
     }
 
     @Test("the independent Python verifier accepts it, and refuses a flipped byte, another receiver and a stale time")
-    func independent() throws {
+    func independent() async throws {
         let value = Self.header()
-        let ok = try IndependentVerifier.verifyGossipSignature(header: value, body: Self.body, to: Self.receiver, vkey: Self.sender, now: Self.now)
+        let ok = try await IndependentVerifier.verifyGossipSignature(header: value, body: Self.body, to: Self.receiver, vkey: Self.sender, now: Self.now)
         #expect(ok.authentic, "\(ok)")
         var flipped = Self.body
         flipped[3] ^= 1
-        #expect(!(try IndependentVerifier.verifyGossipSignature(header: value, body: flipped, to: Self.receiver, vkey: Self.sender)).authentic)
-        #expect(!(try IndependentVerifier.verifyGossipSignature(header: value, body: Self.body, to: "w2.example.org", vkey: Self.sender)).authentic)
-        #expect(!(try IndependentVerifier.verifyGossipSignature(header: value, body: Self.body, to: Self.receiver, vkey: Self.sender,
+        #expect(!(try await IndependentVerifier.verifyGossipSignature(header: value, body: flipped, to: Self.receiver, vkey: Self.sender)).authentic)
+        #expect(!(try await IndependentVerifier.verifyGossipSignature(header: value, body: Self.body, to: "w2.example.org", vkey: Self.sender)).authentic)
+        #expect(!(try await IndependentVerifier.verifyGossipSignature(header: value, body: Self.body, to: Self.receiver, vkey: Self.sender,
                                                                  now: Self.now + 301)).authentic)
     }
 

@@ -35,20 +35,20 @@ struct ReporterSignatureTests {
     }
 
     @Test("unsigned, it proves nothing; signed, it proves its kind, under this code and the independent verifier")
-    func required() throws {
+    func required() async throws {
         let unsigned = Self.freeze()
         #expect(S.reason(EvidenceVerifier.verify(unsigned))?.contains("reporter_signature") == true)
-        #expect(!(try IndependentVerifier.verify(unsigned)).proven)
+        #expect(!(try await IndependentVerifier.verify(unsigned)).proven)
         let signed = unsigned.signedByReporter(key: S.reporterKey, time: 1_795_000_500)
         #expect(S.proves(EvidenceVerifier.verify(signed), .freeze), "\(EvidenceVerifier.verify(signed))")
-        let independent = try IndependentVerifier.verify(signed)
+        let independent = try await IndependentVerifier.verify(signed)
         #expect(independent.proven, "\(independent)")
         #expect(signed.id == unsigned.id, "the id names the material, whoever signs it")
         #expect(try Evidence(bytes: signed.canonicalBytes) == signed)
     }
 
     @Test("a signature by anyone but reported_by, or over other material, is refused", arguments: ["other key", "edited origin", "dropped item", "garbage"])
-    func forged(_ attack: String) throws {
+    func forged(_ attack: String) async throws {
         var evidence = Self.freeze().signedByReporter(key: S.reporterKey, time: 1_795_000_500)
         switch attack {
         case "other key":
@@ -62,7 +62,7 @@ struct ReporterSignatureTests {
         default: evidence.reporterSignature = "AAAA"
         }
         #expect(S.reason(EvidenceVerifier.verify(evidence)) != nil, "\(attack)")
-        #expect(!(try IndependentVerifier.verify(evidence)).proven, "\(attack)")
+        #expect(!(try await IndependentVerifier.verify(evidence)).proven, "\(attack)")
     }
 
     @Test("self-contained evidence needs no signature, but a bad one is refused")

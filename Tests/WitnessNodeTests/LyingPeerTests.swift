@@ -134,7 +134,7 @@ struct LyingPeerTests {
                     Issue.record("the equivocation evidence does not verify")
                     return
                 }
-                let independent = try await IndependentVerifier.verifyOffPool(bytes: record.body)
+                let independent = try await IndependentVerifier.verify(bytes: record.body)
                 #expect(independent.proven && independent.output.hasPrefix("proven: witness-equivocation"), "\(independent)")
                 #expect(try target.database.peers().first { $0.vkey == liar }?.isTrusted == false)
                 await network.gossipRound()

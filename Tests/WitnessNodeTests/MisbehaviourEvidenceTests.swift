@@ -24,7 +24,7 @@ struct MisbehaviourEvidenceTests {
 
     /// The one stored evidence, checked offline and against the ledger entry that carries it.
     func expectProvenEvidence(_ witness: WitnessHarness, kind: EvidenceKind, id: String? = nil,
-                              sourceLocation: SourceLocation = #_sourceLocation) throws -> EvidenceRecord {
+                              sourceLocation: SourceLocation = #_sourceLocation) async throws -> EvidenceRecord {
         let list = try witness.database.evidenceList(origin: Self.origin)
         let stored = try #require(list.first, sourceLocation: sourceLocation)
         #expect(list.count == 1, sourceLocation: sourceLocation)
@@ -40,7 +40,7 @@ struct MisbehaviourEvidenceTests {
         }
         #expect(provenKind == kind, sourceLocation: sourceLocation)
         // An independent verifier (Python, from the specs alone) reaches the same verdict.
-        let independent = try IndependentVerifier.verify(bytes: stored.body)
+        let independent = try await IndependentVerifier.verify(bytes: stored.body)
         #expect(independent.proven && independent.output.hasPrefix("proven: \(kind.rawValue)"), "\(independent)",
                 sourceLocation: sourceLocation)
         // SPEC: witness-protocol §4 — the evidence object is appended to the ledger whole.
@@ -77,7 +77,7 @@ struct MisbehaviourEvidenceTests {
         }
         #expect(origin == Self.origin)
         #expect(kind == "fork")
-        let stored = try expectProvenEvidence(witness, kind: .fork, id: id)
+        let stored = try await expectProvenEvidence(witness, kind: .fork, id: id)
         let record = try witness.upstream(Self.origin)
         #expect(record.splitView == stored.id)
         #expect(UpstreamStatus(record, evidence: [stored.id], now: witness.clock.now(), staleAfter: 1800).state == .splitView)
@@ -105,7 +105,7 @@ struct MisbehaviourEvidenceTests {
             Issue.record("expected a proven fork, got \(outcome)")
             return
         }
-        _ = try expectProvenEvidence(witness, kind: .fork, id: id)
+        _ = try await expectProvenEvidence(witness, kind: .fork, id: id)
         try expectCosignedHeadStays(witness, fake, at: 5)
     }
 
@@ -122,7 +122,7 @@ struct MisbehaviourEvidenceTests {
             try expectCosignedHeadStays(witness, fake, at: 5)
             return
         }
-        let stored = try expectProvenEvidence(witness, kind: .rollback, id: id)
+        let stored = try await expectProvenEvidence(witness, kind: .rollback, id: id)
         #expect(try witness.upstream(Self.origin).splitView == stored.id)
         try expectCosignedHeadStays(witness, fake, at: 5)
     }
@@ -137,7 +137,7 @@ struct MisbehaviourEvidenceTests {
             Issue.record("expected a proven rollback, got \(outcome)")
             return
         }
-        _ = try expectProvenEvidence(witness, kind: .rollback, id: id)
+        _ = try await expectProvenEvidence(witness, kind: .rollback, id: id)
         #expect(!outcome.succeeded)
         try expectCosignedHeadStays(witness, fake, at: 3)
     }
@@ -160,7 +160,7 @@ struct MisbehaviourEvidenceTests {
             Issue.record("a later signed body proves the rollback")
             return
         }
-        _ = try expectProvenEvidence(witness, kind: .rollback)
+        _ = try await expectProvenEvidence(witness, kind: .rollback)
     }
 
     @Test func provesAFreezeAndKeepsTheCosignedHead() async throws {
@@ -172,7 +172,7 @@ struct MisbehaviourEvidenceTests {
         let note = try #require(try witness.upstream(Self.origin).cosigned?.note)
         let outcome = try await witness.poll(Self.origin)
         #expect(outcome.checkpoint == nil || outcome.checkpoint?.size == 5, "the cosigned head is never rolled back: \(outcome)")
-        let stored = try expectProvenEvidence(witness, kind: .freeze)
+        let stored = try await expectProvenEvidence(witness, kind: .freeze)
         // SPEC: witness-protocol §6 — the cosignatures of the witnesses that saw E are included for context.
         #expect(try Evidence(bytes: stored.body).items.contains { $0.cosigned == note })
         let record = try witness.upstream(Self.origin)
@@ -190,7 +190,7 @@ struct MisbehaviourEvidenceTests {
             #expect(outcome == .unchanged(Checkpoint(origin: Self.origin, size: 5, root: fake.treeRoot(5))))
         }
         // One withholding episode, one evidence object and one ledger entry, not one per poll.
-        let stored = try expectProvenEvidence(witness, kind: .freeze)
+        let stored = try await expectProvenEvidence(witness, kind: .freeze)
         #expect(try witness.upstream(Self.origin).frozen == stored.id)
         let frozen = try UpstreamStatus.all(in: witness.database, now: witness.clock.now(), pollInterval: 900)
         #expect(frozen.first?.state == .frozen)

@@ -102,7 +102,7 @@ struct WitnessNetworkTests {
                     continue
                 }
                 // An independent verifier (Python, written from the specs) accepts it too.
-                let independent = try await IndependentVerifier.verifyOffPool(bytes: record.body)
+                let independent = try await IndependentVerifier.verify(bytes: record.body)
                 #expect(independent.proven && independent.output.hasPrefix("proven: fork"), "\(independent)")
                 let position = try #require(record.ledgerPosition)
                 #expect(try member.database.entry(at: position)?.contents == String(decoding: record.body, as: UTF8.self))
@@ -145,13 +145,13 @@ struct WitnessNetworkTests {
                 Issue.record("the freeze evidence does not verify offline")
                 return
             }
-            let independent = try await IndependentVerifier.verifyOffPool(bytes: record.body)
+            let independent = try await IndependentVerifier.verify(bytes: record.body)
             #expect(independent.proven && independent.output.hasPrefix("proven: freeze"), "\(independent)")
             // One flipped byte in a signed body, and the independent verifier refuses it.
             var tampered = record.body
             let at = try #require(String(decoding: tampered, as: UTF8.self).range(of: "\"body\": \"")).upperBound.utf16Offset(in: String(decoding: tampered, as: UTF8.self)) + 20
             tampered[at] = tampered[at] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-            #expect(!(try await IndependentVerifier.verifyOffPool(bytes: tampered)).proven)
+            #expect(!(try await IndependentVerifier.verify(bytes: tampered)).proven)
         }
     }
 }

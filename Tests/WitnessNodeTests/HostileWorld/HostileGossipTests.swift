@@ -172,7 +172,7 @@ struct HostileGossipTests {
                 let now = Int64(Date().timeIntervalSince1970)
                 #expect(GossipSignature.authenticate(headerValues: answer.gossipSignatures, body: answer.body, to: peer.name, claimedFrom: nil,
                                                      trusted: [node.vkey], now: now) == node.vkey)
-                let independent = try IndependentVerifier.verifyGossipSignature(header: header, body: answer.body, to: peer.name,
+                let independent = try await IndependentVerifier.verifyGossipSignature(header: header, body: answer.body, to: peer.name,
                                                                                  vkey: node.vkey, now: now)
                 #expect(independent.authentic, "\(independent)")
             }
