@@ -115,6 +115,9 @@ enum Format {
     /// A ratio as a percentage.
     static func percent(_ value: Double) -> String { "\(fixed(value * 100, 1)) %" }
 
+    /// Seconds as milliseconds (`0.84 ms`).
+    static func ms(_ seconds: Double) -> String { "\(fixed(seconds * 1000, seconds < 0.01 ? 2 : 1)) ms" }
+
     /// Bytes as MiB.
     static func mib(_ bytes: Int) -> String { "\(fixed(Double(bytes) / 1_048_576, 1)) MiB" }
 }

@@ -26,7 +26,7 @@ public struct BenchRun: Sendable {
         /// Seconds per publish run.
         public var publishSeconds = 5.0
         /// Concurrent publishing clients per run.
-        public var publishClients = [1, 4]
+        public var publishClients = [1, 16, 64]
         /// Seconds per read endpoint.
         public var readSeconds = 10
         /// (upstreams, poll-concurrency) per poll cycle; concurrency 0 = unbounded.
@@ -62,7 +62,7 @@ public struct BenchRun: Sendable {
         report.line("chronicle-witness bench, \(Timestamp(seconds: Int64(Date().timeIntervalSince1970)).atom)")
         for line in MachineFacts.lines(temp: o.temporaryDirectory ?? FileManager.default.temporaryDirectory.path) { report.line(line) }
         var config = HTTPClient.Configuration()
-        config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         do {
             try await runSections(http: http)

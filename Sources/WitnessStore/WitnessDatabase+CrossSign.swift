@@ -106,20 +106,12 @@ extension WitnessDatabase {
     // MARK: - Aggregator
 
     /// Appends a client's publish and, when it is a cross-sign addressed to this node, records it
-    /// in `cross_sign_received`, in the same transaction (both or neither).
+    /// in `cross_sign_received`, in the same transaction (both or neither). Publishes arriving
+    /// together share one transaction and one fsync (`GroupCommit`); this returns once the
+    /// transaction holding this one has committed.
     public func appendPublish(_ request: LedgerAppend, at time: Timestamp, clientID: String,
                               crossSign: CrossSignStatement?) async throws -> AppendedEntry {
-        try await writer.write { db in
-            let appended = try Self.append(request, created: time.atom, in: db)
-            if let crossSign {
-                try db.execute(sql: """
-                    INSERT INTO cross_sign_received (position, clientid, source_key, cross_sign_at, currhash, summaryhash)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [appended.position, clientID, Data(request.publicKey.bytes), crossSign.crossSignAt,
-                                     crossSign.currhash, crossSign.summaryhash])
-            }
-            return appended
-        }
+        try await publishes.append(GroupCommit.Job(request: request, created: time.atom, clientID: clientID, crossSign: crossSign))
     }
 
     /// Cross-signs received, by ledger position; only those signed by `source` when given.

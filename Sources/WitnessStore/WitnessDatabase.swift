@@ -12,10 +12,13 @@ public struct WitnessDatabase: Sendable {
     /// Commits in this process that changed the own ledger, and the upstreams (`CommitCounter`).
     package let ledgerCommits = CommitCounter(table: "ledger_tip")
     package let upstreamCommits = CommitCounter(table: "upstream")
+    /// Client publishes, committed in groups.
+    let publishes: GroupCommit
 
     /// Wraps a writer and migrates it to the current schema.
     package init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
+        publishes = GroupCommit(writer: writer)
         writer.add(transactionObserver: ledgerCommits, extent: .databaseLifetime)
         writer.add(transactionObserver: upstreamCommits, extent: .databaseLifetime)
         let migrator = Migrations.migrator
@@ -34,7 +37,12 @@ public struct WitnessDatabase: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        // Checkpoints run beside the writer, not inside a commit (`WALCheckpointer`).
+        let checkpointer = WALCheckpointer(path: path, configuration: config)
+        let context = checkpointer.retainedContext()
+        config.prepareDatabase { db in if !db.configuration.readonly { WALCheckpointer.install(context, on: db) } }
         let pool = try DatabasePool(path: path, configuration: config)
+        checkpointer.attach(pool)
         return try WitnessDatabase(pool)
     }
 
@@ -50,6 +58,9 @@ public struct WitnessDatabase: Sendable {
     /// A number that changes whenever this process commits a change to an upstream's row (its
     /// verified size, record gap, replication, existence): the version of every replica.
     public var upstreamVersion: Int { upstreamCommits.value }
+
+    /// Publishes submitted to the group commit and not yet answered (tests).
+    package var publishesUnanswered: Int { publishes.unanswered }
 
     /// The reader used by every read method.
     package var reader: any DatabaseReader { writer }

@@ -1,0 +1,85 @@
+import Foundation
+import WitnessCore
+
+/// wrk driving `POST /chronicle/publish` from a separate process, so the node's CPU per publish is
+/// measured alone (in-process clients share the process and the two cores). Every request is
+/// signed beforehand and used once (a repeat would be a refused replay); wrk's Lua script hands
+/// each thread its own share of them.
+enum PublishLoad {
+    struct Result {
+        var requests: Int
+        var errors: Int
+        var requestsPerSecond: Double
+        var p50: Double
+        var p99: Double
+        var max: Double
+    }
+
+    /// The script: each wrk thread takes every `threads`-th line of the request file
+    /// (`clientid signature body`) and sends each once.
+    static let script = #"""
+    local counter, threads = 0, 0
+    local requests = {}
+    function setup(thread)
+      thread:set("id", threads)
+      threads = threads + 1
+    end
+    function init(args)
+      local path, nthreads, i = args[1], tonumber(args[2]), 0
+      for line in io.lines(path) do
+        if i % nthreads == id then
+          local client, signature, body = line:match("^(%S+) (%S+) (.*)$")
+          requests[#requests + 1] = wrk.format("POST", nil, {
+            ["Chronicle-Client-Key-ID"] = client, ["Body-Signature-Ed25519"] = signature,
+            ["Content-Type"] = "application/json" }, body)
+        end
+        i = i + 1
+      end
+    end
+    function request()
+      counter = counter + 1
+      return requests[counter] or requests[#requests]
+    end
+    """#
+
+    /// Writes `count` signed publish requests spread over `clients` and returns the file's path.
+    static func writeRequests(to path: String, count: Int, clients: [(id: String, key: Ed25519SecretKey)], bodyBytes: Int) throws {
+        var out = ""
+        out.reserveCapacity(count * (bodyBytes + 160))
+        for n in 0..<count {
+            let (id, key) = clients[n % clients.count]
+            let body = PublishBench.publishBody(client: n % clients.count, sequence: n, bytes: bodyBytes)
+            out += id + " " + Sapient.sign(Array(body.utf8), with: key) + " " + body + "\n"
+        }
+        try Data(out.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Runs wrk with `connections` connections for `seconds` against `url`.
+    static func run(_ wrk: String, url: String, connections: Int, seconds: Int, requestFile: String, directory: String) throws -> Result {
+        let scriptPath = directory + "/publish-\(UUID().uuidString).lua"
+        try Data(script.utf8).write(to: URL(fileURLWithPath: scriptPath))
+        defer { try? FileManager.default.removeItem(atPath: scriptPath) }
+        let threads = min(2, connections)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: wrk)
+        process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", scriptPath, url, "--",
+                             requestFile, String(threads)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchFailure("wrk failed: \(output)") }
+        let load = try ReadAPIBench.parseWrk(output)
+        var p50 = 0.0, max = 0.0
+        for raw in output.split(separator: "\n") {
+            let fields = raw.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.first == "50%", fields.count >= 2 { p50 = (ReadAPIBench.milliseconds(String(fields[1])) ?? 0) / 1000 }
+            // "    Latency   812.00us  201.00us   9.02ms   91.00%": avg, stdev, max.
+            if fields.first == "Latency", fields.count >= 4 { max = (ReadAPIBench.milliseconds(String(fields[3])) ?? 0) / 1000 }
+        }
+        return Result(requests: load.requests, errors: load.errors, requestsPerSecond: load.requestsPerSecond,
+                      p50: p50, p99: load.p99Milliseconds / 1000, max: max)
+    }
+}
