@@ -38,6 +38,10 @@ cleanup() {
     touch "$WORK/stop"
     for pid in "${LOOPS[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
     for name in "${!NODE_PID[@]}"; do kill -TERM "${NODE_PID[$name]}" 2>/dev/null || true; done
+    # Wait for them to stop (graceful shutdown), so nothing writes into the directory being removed.
+    for name in "${!NODE_PID[@]}"; do
+        for _ in $(seq 1 500); do kill -0 "${NODE_PID[$name]}" 2>/dev/null || break; sleep 0.02; done
+    done
     if [ "$ok" = 1 ]; then rm -rf "$WORK"; else echo "work directory kept: $WORK (logs: *.err)"; fi
 }
 trap cleanup EXIT

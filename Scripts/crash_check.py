@@ -16,6 +16,7 @@ Prints one summary line on success; on a violation prints it and exits 1.
 import base64
 import concurrent.futures
 import datetime
+import hashlib
 import http.client
 import json
 import sys
@@ -27,6 +28,18 @@ try:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 except ImportError:  # crash-test.sh installs it; without it signatures cannot be checked
     Ed25519PublicKey = None
+
+
+def merkle_root(leaves):
+    """RFC 6962 §2.1 Merkle tree hash (SHA-256) over raw leaf data."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return hashlib.sha256(b"\x00" + leaves[0]).digest()
+    split = 1
+    while split * 2 < len(leaves):
+        split *= 2
+    return hashlib.sha256(b"\x01" + merkle_root(leaves[:split]) + merkle_root(leaves[split:])).digest()
 
 
 def fail(message):
@@ -138,14 +151,14 @@ def witness(up_url, w_url, w_public_key, origin, status_file, state_file, restar
     name = state["name"]
 
     def on_chain(size, root_std, what):
-        if size == 0:
-            if base64.b64decode(root_std) != bytes(32):
-                fail(f"{what}: size 0 with a non-zero root")
-            return
+        # witness-protocol v2 §2: the root is the RFC 6962 tree hash over the raw currhashes
+        # (SHA-256 of the empty string for the empty chain), computed here from the upstream's
+        # own export, independently of the node.
         if size > len(up_hashes):
             fail(f"{what}: size {size} is beyond the upstream's chain ({len(up_hashes)} entries)")
-        if base64.b64decode(root_std) != b64url(up_hashes[size - 1]):
-            fail(f"{what}: root at size {size} is not the upstream's currhash {up_hashes[size - 1]}")
+        expected = merkle_root([b64url(h) for h in up_hashes[:size]])
+        if base64.b64decode(root_std) != expected:
+            fail(f"{what}: root at size {size} is not the tree hash of the upstream's first {size} currhashes")
 
     previous = -1
     for head in heads:
@@ -153,6 +166,8 @@ def witness(up_url, w_url, w_public_key, origin, status_file, state_file, restar
             fail(f"witness-head sizes not strictly increasing: {previous} then {head['size']}")
         previous = head["size"]
         on_chain(head["size"], head["root"], f"witness-head/v1 record at size {head['size']}")
+        if head["size"] > 0 and head.get("currhash") != up_hashes[head["size"] - 1]:
+            fail(f"witness-head/v1 record at size {head['size']}: currhash {head.get('currhash')} is not the upstream's")
         verify_note(head["cosigned"], checkpoint_text(origin, head["size"], head["root"]), w_public_key, name)
 
     if status["state"] in ("split-view", "frozen") or status["evidence"]:

@@ -109,6 +109,7 @@ public struct BenchRun: Sendable {
         if o.sections.contains("publish") {
             try await PublishBench.run(report, clients: o.publishClients, seconds: o.publishSeconds, bodyBytes: 200,
                                        temp: o.temporaryDirectory, http: http)
+            try await PublishBench.serviceAlone(report, clients: 16, seconds: o.publishSeconds, bodyBytes: 200, temp: o.temporaryDirectory)
         }
         if o.sections.contains("poll") {
             try await PollBench.run(report, cases: o.pollCases, entriesEach: o.pollEntries, temp: o.temporaryDirectory,

@@ -62,6 +62,49 @@ enum PublishBench {
         }
     }
 
+    /// The same publishes without HTTP: `ChronicleService.publish` called by `clients` concurrent
+    /// tasks with pre-signed requests (authentication, signature check, group commit). Node CPU
+    /// per publish here against over HTTP names what the HTTP layer costs.
+    static func serviceAlone(_ report: BenchReport, clients count: Int, seconds: Double, bodyBytes: Int, temp: String?) async throws {
+        let node = try BenchNode("bench-publish-service", in: temp)
+        defer { node.remove() }
+        var identities: [(String, Ed25519SecretKey)] = []
+        for _ in 0..<count {
+            let key = Ed25519SecretKey.generate()
+            let (record, _) = try await node.database.addClient(publickey: key.publicKey.base64url, isAdmin: false, comment: "bench", at: SystemWallClock().now())
+            identities.append((record.publicid, key))
+        }
+        let perClient = Int(seconds * 15_000) / count
+        let requests = identities.enumerated().map { index, identity in
+            (0..<perClient).map { n in
+                let body = Array(publishBody(client: index, sequence: n, bytes: bodyBytes).utf8)
+                return ChronicleService.SignedRequest(clientIDs: [identity.0], signatures: [Sapient.sign(body, with: identity.1)], body: body)
+            }
+        }
+        let service = node.service
+        let done = Locked(0)
+        let cpuBefore = ProcessCPU.seconds()
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        let elapsed = await Stopwatch.seconds {
+            await withTaskGroup(of: Void.self) { group in
+                for mine in requests {
+                    group.addTask {
+                        var ok = 0
+                        for request in mine where ContinuousClock.now < deadline {
+                            if (try? await service.publish(request)) != nil { ok += 1 }
+                        }
+                        done.withLock { [ok] in $0 += ok }
+                    }
+                }
+            }
+        }
+        let ok = done.withLock { $0 }
+        let cpu = (ProcessCPU.seconds() - cpuBefore) / Double(max(ok, 1))
+        guard try node.database.ledgerSize() == ok else { throw BenchFailure("service-alone publish: the ledger does not hold the \(ok) answered") }
+        report.line("   without HTTP (ChronicleService.publish from \(count) tasks): \(Format.int(Double(ok) / elapsed)) entries/s, "
+                    + "CPU \(Format.int(cpu * 1e6)) µs/entry (authentication, signature check, group commit, answer not rendered)")
+    }
+
     private struct Measured {
         var tally: Tally
         var latency: Percentiles

@@ -43,6 +43,8 @@ public struct ChronicleAPI: Sendable {
         public var headers: [(name: String, value: String)]
         /// The body (already size-limited by the caller).
         public var body: [UInt8]
+        /// The client the headers name, when the caller looked it up before reading the body.
+        public var client: ClientRecord?
 
         /// Makes a request.
         public init(method: String, path: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
@@ -106,7 +108,8 @@ public struct ChronicleAPI: Sendable {
 
     private func write(_ route: ChronicleRoute, _ request: Request, now: Timestamp) async -> APIResponse {
         let signed = ChronicleService.SignedRequest(clientIDs: request.values(of: Sapient.clientHeader),
-                                                    signatures: request.values(of: Sapient.signatureHeader), body: request.body)
+                                                    signatures: request.values(of: Sapient.signatureHeader), body: request.body,
+                                                    client: request.client)
         do {
             let results: JSONValue
             switch route {

@@ -100,10 +100,13 @@ struct ChronicleResponder: HTTPResponder {
             return Self.response(Self.tooMany(signed(.tooManyRequests("Too many failed requests from this address; retry later.", retryAfter: 1)), wait))
         }
         // A publish that cannot authenticate whatever its body says is refused before the body is read.
-        if request.method == .post, route == .publish, !(await mayAuthenticate(apiRequest)) {
-            let answer = await api.respond(to: apiRequest, route: route)
-            _ = await failures.acquire(client)
-            return Self.response(answer)
+        if request.method == .post, route == .publish {
+            guard let known = mayAuthenticate(apiRequest) else {
+                let answer = await api.respond(to: apiRequest, route: route)
+                _ = await failures.acquire(client)
+                return Self.response(answer)
+            }
+            apiRequest.client = known
         }
         let outcome = await inflight.withBody(request, limit: api.service.config.maxBodyBytes) { body in
             apiRequest.body = body
@@ -121,13 +124,14 @@ struct ChronicleResponder: HTTPResponder {
         }
     }
 
-    /// Whether a publish's headers name exactly one known client and carry a signature: the
-    /// checks stock Chronicle makes before it reads the body (chronicle-protocol §5.3).
-    private func mayAuthenticate(_ request: ChronicleAPI.Request) async -> Bool {
+    /// The client a publish's headers name, if they name exactly one known client with a key and
+    /// carry a signature: the checks stock Chronicle makes before it reads the body
+    /// (chronicle-protocol §5.3). Authentication uses this record rather than looking it up again.
+    private func mayAuthenticate(_ request: ChronicleAPI.Request) -> ClientRecord? {
         let ids = request.values(of: Sapient.clientHeader)
         let signed = !request.values(of: Sapient.signatureHeader).isEmpty
-        guard ids.count == 1, signed, let client = try? api.database.client(publicid: ids[0]) else { return false }
-        return client.key != nil
+        guard ids.count == 1, signed, let client = try? api.database.client(publicid: ids[0]), client.key != nil else { return nil }
+        return client
     }
 
     /// `POST` under the witness API: gossip, rate-limited by who is asking.

@@ -48,8 +48,14 @@ public struct CrossSignStatement: Sendable, Equatable {
     /// ordered as in §6.2, nothing else. Whitespace is free (another implementation may send
     /// compact JSON); `body` is the canonical PHP rendering. Nil for anything else.
     public init?<Bytes: Collection<UInt8>>(body: Bytes) {
+        self.init(body: body, parsed: { try? JSONParser.parse(body) })
+    }
+
+    /// The same, for a body its caller has parsed already (`parsed` is asked only when the body
+    /// can be a statement at all): a publish is parsed once, not once per reader of it.
+    public init?<Bytes: Collection<UInt8>>(body: Bytes, parsed: () -> JSONValue?) {
         guard body.count <= Self.maxBodyBytes, body.first(where: { $0 > 0x20 }) == UInt8(ascii: "{"),
-              let json = try? JSONParser.parse(body), let members = json.objectMembers,
+              let json = parsed(), let members = json.objectMembers,
               members.map(\.key) == Self.keys else { return nil }
         let values = members.compactMap(\.value.stringValue)
         guard values.count == 4 else { return nil }

@@ -36,12 +36,17 @@ public struct ChronicleService: Sendable {
         public var signatures: [String]
         /// The raw body.
         public var body: [UInt8]
+        /// The client named by `clientIDs`, if the server looked it up before reading the body
+        /// (stock Chronicle refuses an unknown client before the body): used instead of a second
+        /// lookup. A revocation committed after that first lookup applies to the next request.
+        public var client: ClientRecord?
 
         /// Makes a request.
-        public init(clientIDs: [String], signatures: [String], body: [UInt8]) {
+        public init(clientIDs: [String], signatures: [String], body: [UInt8], client: ClientRecord? = nil) {
             self.clientIDs = clientIDs
             self.signatures = signatures
             self.body = body
+            self.client = client
         }
     }
 
@@ -52,7 +57,7 @@ public struct ChronicleService: Sendable {
         guard let clientID = request.clientIDs.first else { throw .forbidden("No client header provided") }
         guard request.clientIDs.count == 1 else { throw .forbidden("Only one client header may be provided") }
         let found: ClientRecord?
-        do { found = try database.client(publicid: clientID) } catch {
+        do { found = try request.client.flatMap { $0.publicid == clientID ? $0 : nil } ?? database.client(publicid: clientID) } catch {
             logger.error("client lookup failed", metadata: ["error": "\(error)"])
             throw .forbidden("Client not found")
         }
@@ -91,9 +96,10 @@ public struct ChronicleService: Sendable {
             throw ChronicleRefusal.tooManyRequests("Too many requests from this client; retry later.", retryAfter: seconds)
         }
         let now = clock.now()
+        // The body is parsed once, for both readers below.
+        let json = try? JSONParser.parse(request.body)
         // SPEC: chronicle-protocol §4.8 step 2 — only a present, non-empty string `now` is checked.
-        if let window = config.requestTimeout, let json = try? JSONParser.parse(request.body),
-           case .string(let stamp)? = json["now"], !stamp.isEmpty {
+        if let window = config.requestTimeout, let json, case .string(let stamp)? = json["now"], !stamp.isEmpty {
             try checkFreshness(stamp, now: now, window: window)
         }
         // SPEC: B9 — a non-UTF-8 body gets a signed 400, not PHP's unsigned 500.
@@ -101,7 +107,7 @@ public struct ChronicleService: Sendable {
             throw ChronicleRefusal.badRequest("The request body is not valid UTF-8; Chronicle entries are text.")
         }
         // Aggregator role (chronicle-protocol §6.2): a cross-sign addressed to this node is recorded with the append.
-        let crossSign = CrossSignStatement(body: request.body).flatMap { Ed25519PublicKey(base64url: $0.target) == key.publicKey ? $0 : nil }
+        let crossSign = CrossSignStatement(body: request.body, parsed: { json }).flatMap { Ed25519PublicKey(base64url: $0.target) == key.publicKey ? $0 : nil }
         do {
             let appended = try await database.appendPublish(LedgerAppend(contents: contents, publicKey: client.key!,
                                                                          signature: signature, signatureText: text),
