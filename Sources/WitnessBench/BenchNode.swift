@@ -16,13 +16,16 @@ struct BenchNode {
     let directory: TemporaryDirectory
     let database: WitnessDatabase
     let key: Ed25519SecretKey
+    /// The key's seed (a separate upstream process signs with the same key).
+    let seed: [UInt8]
     let service: ChronicleService
 
     /// A fresh node in a temporary directory.
     init(_ name: String, config: NodeConfig = BenchNode.unlimited, in parent: String? = nil) throws {
         directory = try TemporaryDirectory(name, in: parent)
         database = try WitnessDatabase.open(path: directory.path + "/witness.sqlite")
-        key = Ed25519SecretKey.generate()
+        seed = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        key = Ed25519SecretKey(seed: seed)
         service = ChronicleService(database: database, key: key, config: config, logger: BenchLog.quiet)
     }
 

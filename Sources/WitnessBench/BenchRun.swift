@@ -102,6 +102,10 @@ public struct BenchRun: Sendable {
                                                seconds: o.readSeconds, wrk: ReadAPIBench.findWrk(), http: http)
                 }
             }
+            if o.sections.contains("download") {
+                try await SeparateUpstreamBench.run(report, ledger: node, size: size, rounds: o.downloadRounds, executable: o.executable,
+                                                    temp: o.temporaryDirectory, http: http, bound: bound)
+            }
         }
         if o.sections.contains("export") {
             try await ExportBench.run(report, entries: o.exportEntries, temp: o.temporaryDirectory, http: http)

@@ -6,7 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure chain verification, publish, the read API, poll cycles and gossip convergence (Scripts/bench.sh runs it).",
-        subcommands: [BenchRunCommand.self, BenchPollOnceCommand.self],
+        subcommands: [BenchRunCommand.self, BenchPollOnceCommand.self, BenchServeLedgerCommand.self],
         defaultSubcommand: BenchRunCommand.self)
 }
 
@@ -85,5 +85,27 @@ struct BenchPollOnceCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await PollBench.child(database: db, concurrency: concurrency)
+    }
+}
+
+/// The upstream half of the separate-process first-sync benchmark, run by `bench run` as a child.
+struct BenchServeLedgerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve-ledger",
+        abstract: "Serve a ledger file's Chronicle API on 127.0.0.1 until stdin closes (used by bench).",
+        shouldDisplay: false)
+
+    @Option(help: "The ledger database file.") var db: String
+    @Option(help: "The signing key's 32-byte seed, hex.") var keySeed: String
+    @Option(help: "Page size of /export and /since (unpaginated when absent).") var paginate: Int?
+
+    func run() async throws {
+        let bytes = Array(keySeed.utf8)
+        guard bytes.count == 64 else { throw ValidationError("--key-seed takes 64 hex digits") }
+        let seed = try stride(from: 0, to: 64, by: 2).map { i -> UInt8 in
+            guard let byte = UInt8(String(decoding: bytes[i..<i + 2], as: UTF8.self), radix: 16) else { throw ValidationError("--key-seed is not hex") }
+            return byte
+        }
+        try await UpstreamProcess.child(database: db, seed: seed, paginate: paginate)
     }
 }

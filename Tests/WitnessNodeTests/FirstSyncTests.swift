@@ -90,6 +90,26 @@ struct FirstSyncTests {
         #expect(try witness.headSizes(Self.origin) == [3000])
     }
 
+    @Test("the page fetched ahead while a bad page is verified is dropped: only the verified prefix is stored, nothing cosigned")
+    func aPageFetchedAheadOfABadOneIsDropped() async throws {
+        let (fake, transport, witness) = try setUp(entries: 3000, pageSize: 500)
+        try await witness.add(Self.origin, url: Self.base, key: fake.serverKey.publicKey)
+        // Entry 700, on page 2, is served with a flipped byte: its signature fails.
+        fake.misbehave { $0.tamperedPosition = 700 }
+        let outcome = try await witness.poll(Self.origin)
+        guard case .failed(.chain) = outcome else {
+            Issue.record("expected a chain failure, got \(outcome)")
+            return
+        }
+        // Page 3 was fetched while page 2 was verified (the pipelined sync); nothing of it is
+        // stored, and no page beyond it was asked for (one page ahead at most).
+        try expectEveryPositionStored(witness, fake, count: 699)
+        #expect(transport.requested.contains(Self.base + "/export/3"))
+        #expect(!transport.requested.contains(Self.base + "/export/4"))
+        #expect(try witness.upstream(Self.origin).cosigned == nil)
+        #expect(try witness.ledgerRecords().isEmpty)
+    }
+
     @Test func growthAfterTheFirstSyncIsFetchedWithSinceOnly() async throws {
         let (fake, transport, witness) = try setUp(entries: 40, pageSize: 16)
         try await witness.add(Self.origin, url: Self.base, key: fake.serverKey.publicKey)
