@@ -98,6 +98,16 @@ public struct BenchRun: Sendable {
                 }
                 if o.sections.contains("read") {
                     let replica = try await node.replicateItself(from: base, http: http)
+                    // Issue 13, item 6: bytes per entry of the own ledger and of a replica of it (indexes included).
+                    if let own = try node.database.storageBytes(withIndexesOf: "ledger_entry"),
+                       let rows = try node.database.storageBytes(withIndexesOf: "upstream_entry"),
+                       let bodies = try node.database.storageBytes(withIndexesOf: "upstream_response"),
+                       let merkle = try node.database.storageBytes(withIndexesOf: "upstream_merkle") {
+                        let perEntry = { (bytes: Int) in Format.int(Double(bytes) / Double(size)) }
+                        report.line("")
+                        report.line("(storage per entry, 200 B bodies, indexes included: own ledger \(perEntry(own)) B; a replica of it "
+                                    + "\(perEntry(rows + bodies + merkle)) B: rows \(perEntry(rows)), signed bodies \(perEntry(bodies)), Merkle \(perEntry(merkle)))")
+                    }
                     try await ReadAPIBench.run(report, base: base, lookupHash: lookup, sinceHash: since, replica: replica, key: nodeKey,
                                                seconds: o.readSeconds, wrk: ReadAPIBench.findWrk(), http: http)
                 }

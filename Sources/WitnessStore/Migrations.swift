@@ -291,6 +291,11 @@ enum Migrations {
                     (SELECT MIN(position) FROM upstream_entry e WHERE e.upstream = upstream.id AND e.contents IS NULL);
                 """)
         }
+        // Issue 13, item 6: an export page's signed body is kept without the records it repeats
+        // (`CompactResponse`); `rows_at` is where they were cut out, NULL for a body kept whole.
+        migrator.registerMigration("v11-compact-responses") { db in
+            try db.execute(sql: "ALTER TABLE upstream_response ADD COLUMN rows_at INTEGER")
+        }
         return migrator
     }
 }

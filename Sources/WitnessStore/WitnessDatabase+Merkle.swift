@@ -139,4 +139,17 @@ extension WitnessDatabase {
             }
         }
     }
+
+    /// The same for table `table` and every index on it.
+    public func storageBytes(withIndexesOf table: String) throws -> Int? {
+        try reader.read { db in
+            do {
+                return try Int.fetchOne(db, sql: """
+                    SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name = ?)
+                    """, arguments: [table])
+            } catch {
+                return nil
+            }
+        }
+    }
 }

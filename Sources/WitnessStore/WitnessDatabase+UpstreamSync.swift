@@ -61,8 +61,16 @@ extension WitnessDatabase {
                 throw StoreError.upstreamMoved(origin: row["origin"], expected: fromSize, found: size)
             }
             let replicate: Bool = row["replicate"]
-            try db.execute(sql: "INSERT INTO upstream_response (upstream, path, fetched, body, signature) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, page.path, page.response.fetched.seconds, Data(page.response.body), page.response.signature])
+            // The body without the records it repeats, when they are exactly its list (issue 13, item 6).
+            let prev = fromSize == 0 ? nil : try Data.fetchOne(db.cachedStatement(sql: "SELECT currhash FROM upstream_entry WHERE upstream = ? AND position = ?"),
+                                                               arguments: [id, fromSize]).map { Array($0) }
+            let records = page.entries.map {
+                ExportRows.Record(contents: $0.entry.contents, created: $0.entry.created, publickey: $0.entry.publickey,
+                                  signature: $0.entry.signature, currhash: $0.currhash, summaryhash: $0.summaryhash)
+            }
+            let (body, rowsAt) = CompactResponse.compact(page.response.body, records: records, prev: prev)
+            try db.execute(sql: "INSERT INTO upstream_response (upstream, path, fetched, body, signature, rows_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id, page.path, page.response.fetched.seconds, Data(body), page.response.signature, rowsAt])
             let response = db.lastInsertedRowID
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO upstream_entry (upstream, position, currhash, summaryhash, response, contents, created, publickey, signature, replicated)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import WitnessClient
 import WitnessCore
@@ -108,6 +109,29 @@ struct FirstSyncTests {
         #expect(!transport.requested.contains(Self.base + "/export/4"))
         #expect(try witness.upstream(Self.origin).cosigned == nil)
         #expect(try witness.ledgerRecords().isEmpty)
+    }
+
+    @Test("export pages are stored without the records they repeat and read back byte for byte, signature and all")
+    func exportBodiesAreStoredCompactAndRebuiltExactly() async throws {
+        let (fake, _, witness) = try setUp(entries: 1200, pageSize: 500)
+        try await witness.add(Self.origin, url: Self.base, key: fake.serverKey.publicKey)
+        #expect(try await witness.poll(Self.origin).checkpoint?.size == 1200)
+        let id = try witness.upstream(Self.origin).id
+        // All three pages' lists were exactly their records: each body is kept cut, and small.
+        let stored = try await witness.database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT length(body) AS length, rows_at FROM upstream_response WHERE upstream = ?", arguments: [id])
+        }
+        #expect(stored.count == 3)
+        #expect(stored.allSatisfy { ($0["rows_at"] as Int?) != nil && ($0["length"] as Int) < 300 }, "\(stored)")
+        // Read back (as evidence reads them): the bytes the upstream served and signed.
+        for (position, path) in [(1, "/export"), (501, "/export/2"), (1001, "/export/3")] {
+            let served = await fake.signed(path: path)
+            let rebuilt = try #require(try witness.database.upstreamResponse(upstream: id, containing: position))
+            #expect(rebuilt.body == served.body, "\(path)")
+            #expect(Sapient.verify(rebuilt.body, headerValues: [rebuilt.signature], key: fake.serverKey.publicKey))
+        }
+        let all = try witness.database.upstreamResponses(upstream: id, positions: 1...1200)
+        #expect(all.count == 3 && all.allSatisfy { Sapient.verify($0.body, headerValues: [$0.signature], key: fake.serverKey.publicKey) })
     }
 
     @Test func growthAfterTheFirstSyncIsFetchedWithSinceOnly() async throws {

@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import WitnessCore
+
+/// Upstream-signed bodies kept without the records they repeat (issue 13, item 6).
+///
+/// A witness keeps every upstream-signed body it verified: evidence needs the exact signed bytes.
+/// An export page's body is mostly its `results` list, and every record of that list is also
+/// stored as a row of `upstream_entry` (proofs and replicas need them). When the list is exactly
+/// `ExportRows.render` of the page's verified records, the body is stored with the list cut out
+/// (`rows_at` = where it was) and rebuilt from the rows when read: the same bytes, so the
+/// upstream's signature still verifies. Any other body (another implementation's formatting, a
+/// `/since` page, a page whose later records failed) is kept whole. Rows are never updated or
+/// deleted, so a cut body can always be rebuilt.
+enum CompactResponse {
+    /// The body to store and where its list was cut, or the body whole and nil.
+    static func compact(_ body: [UInt8], records: [ExportRows.Record], prev: [UInt8]?) -> (body: [UInt8], rowsAt: Int?) {
+        guard !records.isEmpty, let list = ExportRows.render(records, prev: prev),
+              let start = find(list, in: body) else { return (body, nil) }
+        return (Array(body[..<start]) + body[(start + list.count)...], start)
+    }
+
+    /// Where `list` occurs in `body`: candidates are the places of its first byte (`[`, rare in
+    /// an envelope), each compared with memcmp. The generic `firstRange(of:)` cost more than
+    /// verifying the page's chain.
+    static func find(_ list: [UInt8], in body: [UInt8]) -> Int? {
+        guard let first = list.first, list.count <= body.count else { return nil }
+        return body.withUnsafeBytes { b in
+            list.withUnsafeBytes { l in
+                var i = 0
+                while i + l.count <= b.count {
+                    guard let at = b[i...(b.count - l.count)].firstIndex(of: first) else { return nil }
+                    if memcmp(b.baseAddress! + at, l.baseAddress!, l.count) == 0 { return at }
+                    i = at + 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The stored body of response `id`, rebuilt if it was stored cut.
+    static func body(_ db: Database, id: Int64, stored: [UInt8], rowsAt: Int?) throws -> [UInt8] {
+        guard let rowsAt else { return stored }
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT upstream, position, \(StoredText.read("contents")), \(StoredText.read("created")), publickey, signature, currhash, summaryhash
+            FROM upstream_entry WHERE response = ? ORDER BY position
+            """), arguments: [id])
+        guard let first = rows.first, rowsAt <= stored.count else { throw StoreError.inconsistent("response \(id) cannot be rebuilt") }
+        let position: Int = first[1]
+        let prev = position == 1 ? nil : try Data.fetchOne(db.cachedStatement(sql: "SELECT currhash FROM upstream_entry WHERE upstream = ? AND position = ?"),
+                                                          arguments: [first[0] as Int64, position - 1]).map { Array($0) }
+        let records = rows.map { row in
+            ExportRows.Record(contents: StoredText.string(row[2]), created: StoredText.string(row[3]), publickey: row[4], signature: row[5],
+                              currhash: Array(row[6] as Data), summaryhash: Array(row[7] as Data))
+        }
+        guard let list = ExportRows.render(records, prev: prev) else { throw StoreError.inconsistent("response \(id) cannot be rebuilt") }
+        return Array(stored[..<rowsAt]) + list + stored[rowsAt...]
+    }
+}
