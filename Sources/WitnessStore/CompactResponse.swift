@@ -50,7 +50,7 @@ enum CompactResponse {
         let prev = position == 1 ? nil : try Data.fetchOne(db.cachedStatement(sql: "SELECT currhash FROM upstream_entry WHERE upstream = ? AND position = ?"),
                                                           arguments: [first[0] as Int64, position - 1]).map { Array($0) }
         let records = rows.map { row in
-            ExportRows.Record(contents: StoredText.string(row[2]), created: StoredText.string(row[3]), publickey: row[4], signature: row[5],
+            ExportRows.Record(contents: StoredText.string(row[2]), created: StoredText.string(row[3]), publickey: StoredBase64.text(row[4]), signature: StoredBase64.text(row[5]),
                               currhash: Array(row[6] as Data), summaryhash: Array(row[7] as Data))
         }
         guard let list = ExportRows.render(records, prev: prev) else { throw StoreError.inconsistent("response \(id) cannot be rebuilt") }

@@ -40,8 +40,8 @@ extension WitnessDatabase {
             currhash: Base64URL.encode(row["currhash"] as Data),
             summaryhash: Base64URL.encode(row["summaryhash"] as Data),
             created: StoredText.string(row["created"]),
-            publickey: row["publickey"] ?? "",
-            signature: row["signature"] ?? "")
+            publickey: StoredBase64.text(row["publickey"]),
+            signature: StoredBase64.text(row["signature"]))
     }
 
     private static func replicaSource(_ row: Row) -> ReplicaSource {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import WitnessCore
 import WitnessTesting
@@ -39,5 +40,24 @@ struct StoredTextTests {
         #expect(served.first?.contents.contains("\u{0} body") == true)
         let verifier = ChainVerifier()
         for entry in served { try verifier.verify(entry) }
+    }
+}
+
+/// Keys and signatures as served: raw bytes when canonical, the text itself otherwise, always
+/// read back as served (issue 13, item 6).
+@Suite("Served keys and signatures in the store")
+struct StoredBase64Tests {
+    @Test func canonicalTextIsStoredRawAnyOtherAsItself() throws {
+        let signature = Ed25519SecretKey(seed: Array(0..<32)).signature(for: Array("x".utf8))
+        let canonical = Base64URL.encode(signature)
+        let stored = StoredBase64.value(canonical, length: 64).databaseValue
+        #expect(stored == Data(signature).databaseValue)
+        #expect(StoredBase64.text(stored) == canonical)
+        // Unpadded, or of the wrong length: kept as served, and served back unchanged.
+        for text in [String(canonical.dropLast(2)), "AAAA", ""] {
+            let kept = StoredBase64.value(text, length: 64).databaseValue
+            #expect(kept == text.databaseValue)
+            #expect(StoredBase64.text(kept) == text)
+        }
     }
 }
