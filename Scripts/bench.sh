@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Runs every benchmark on this machine and keeps the figures:
-#   a. chain verification vs the raw libsodium bound, and a download-verify-store over HTTP
-#   b. durable publish, 1 and 4 clients      c. read API under wrk
+#   a. chain verification vs the raw libsodium bound, a download-verify-store over HTTP, the
+#      Merkle view and proofs, a first sync from an upstream in a separate process, storage
+#   b. durable publish under wrk, 1, 16 and 64 clients, vs raw SQLite commits on the same disk
+#   c. read API under wrk vs Hummingbird's bare route; c2. a large streamed export
 #   d. one poll cycle over 1,000 and 10,000 upstreams (peak RSS of the witness)
-#   e. gossip convergence: hook only, added later
+#   e. gossip convergence
+# Every ratio divides two figures measured in the same run; nothing is compared with figures
+# from elsewhere (issue 13, item 7: docs/performance.md cites stock PHP's, with date and machine).
 # Writes bench-results/<date>.txt (gitignored) and stdout. Extra arguments go to
 # `chronicle-witness bench run`, e.g. `Scripts/bench.sh --only chain,read --read-seconds 5`.
-# About 4 to 6 minutes on 2 cores after the release build.
+# About 8 to 10 minutes on 2 cores after the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh

@@ -6,9 +6,10 @@ import Glibc
 
 /// What a benchmark run prints: section lines as they are measured, then one summary table.
 ///
-/// Every figure of the summary carries the stock PHP Chronicle figure it is compared with
-/// (from `shared/PERFORMANCE-TARGETS.md`) and the target ratio, so a reader never has to look
-/// them up; ratios to the raw libsodium bound are measured in the same run.
+/// Every figure of the summary is compared only with a reference measured in the same run on the
+/// same machine (the raw libsodium bound, raw SQLite commits on the same disk, Hummingbird's bare
+/// route, the own ledger): never with a figure from elsewhere (issue 13, item 7). Stock PHP
+/// Chronicle's figures are cited, with their date and machine, in docs/performance.md.
 public final class BenchReport: Sendable {
     /// One row of the summary table.
     public struct Figure: Sendable {
@@ -16,11 +17,11 @@ public final class BenchReport: Sendable {
         public var work: String
         /// Our figure with its unit (`14,900 entries/s`).
         public var ours: String
-        /// The figure it is compared with (`PHP 228 entries/s`, `bound 15,700/s`).
+        /// The figure it is compared with, measured in the same run (`bound 15,700/s`).
         public var reference: String
         /// ours / reference, as text (`65×`, `97.1 %`).
         public var ratio: String
-        /// The target from PERFORMANCE-TARGETS.md.
+        /// The target (issue 13 and PERFORMANCE-TARGETS.md).
         public var target: String
     }
 

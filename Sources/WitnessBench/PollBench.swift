@@ -62,7 +62,7 @@ public enum PollBench {
             report.line("   per-tick schedule read with \(Format.int(Double(count))) upstreams: every row \(Format.fixed(cycle.readAllMilliseconds, 2)) ms (before), ids only \(Format.fixed(cycle.readIDsMilliseconds, 2)) ms (now)")
             report.figure("poll cycle, \(Format.int(Double(count))) upstreams, \(label) (failed: \(cycle.failed))",
                           ours: "\(Format.fixed(cycle.seconds, 1)) s, \(Format.int(Double(count) / cycle.seconds)) upstreams/s, peak RSS \(Format.mib(cycle.peakRSSKiB * 1024))",
-                          reference: "— (no PHP figure)", ratio: "—", target: "all cosigned, bounded memory")
+                          reference: "—", ratio: "—", target: "all cosigned, bounded memory")
         }
     }
 
