@@ -113,7 +113,7 @@ public struct BenchRun: Sendable {
                 }
             }
             if o.sections.contains("download") {
-                try await SeparateUpstreamBench.run(report, ledger: node, size: size, rounds: o.downloadRounds, executable: o.executable,
+                try await SeparateUpstreamBench.run(report, ledger: node, rounds: o.downloadRounds, executable: o.executable,
                                                     temp: o.temporaryDirectory, http: http, bound: bound)
             }
         }

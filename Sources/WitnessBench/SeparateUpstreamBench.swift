@@ -13,8 +13,10 @@ import WitnessStore
 /// chain-verification bound measured in this run (figure a); the upstream's own CPU time, which
 /// the witness waits for, is reported beside it.
 enum SeparateUpstreamBench {
-    static func run(_ report: BenchReport, ledger: BenchNode, size: Int, rounds: Int, executable: String,
+    static func run(_ report: BenchReport, ledger: BenchNode, rounds: Int, executable: String,
                     temp: String?, http: HTTPClient, bound: Double?) async throws {
+        // The ledger as it is now: the read section before may have appended to it.
+        let size = try ledger.database.ledgerSize()
         report.section("a4. first sync of the \(Format.int(Double(size)))-entry chain from an upstream in a separate process (bench serve-ledger, loopback)")
         for paginate in [nil, 1_000] as [Int?] {
             let upstream = try UpstreamProcess(executable: executable, database: ledger.directory.path + "/witness.sqlite",
