@@ -60,17 +60,8 @@ enum PublishLoad {
         try Data(script.utf8).write(to: URL(fileURLWithPath: scriptPath))
         defer { try? FileManager.default.removeItem(atPath: scriptPath) }
         let threads = min(2, connections)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", scriptPath, url, "--",
-                             requestFile, String(threads)]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchFailure("wrk failed: \(output)") }
+        let output = try ReadAPIBench.wrkReport(wrk, ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", scriptPath,
+                                                      url, "--", requestFile, String(threads)])
         let load = try ReadAPIBench.parseWrk(output)
         var p50 = 0.0, max = 0.0
         for raw in output.split(separator: "\n") {

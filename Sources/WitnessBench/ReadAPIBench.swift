@@ -84,9 +84,14 @@ enum ReadAPIBench {
 
     /// Runs wrk and parses its requests/s, p99, request count and error counts.
     static func runWrk(_ wrk: String, url: String, seconds: Int) throws -> Load {
+        try parseWrk(wrkReport(wrk, ["-t2", "-c16", "-d\(seconds)s", "--latency", url]))
+    }
+
+    /// Runs wrk with `arguments` and returns its report (stdout and stderr).
+    static func wrkReport(_ wrk: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments = ["-t2", "-c16", "-d\(seconds)s", "--latency", url]
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -94,7 +99,7 @@ enum ReadAPIBench {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw BenchFailure("wrk failed: \(output)") }
-        return try parseWrk(output)
+        return output
     }
 
     /// Parses wrk's text report.
