@@ -116,7 +116,7 @@ public struct ChronicleAPI: Sendable {
             case .publish:
                 let limiter = publishLimiter
                 results = Self.appended(try await service.publish(signed) { client in
-                    await limiter?.acquire(client.publicid)
+                    limiter?.acquire(client.publicid)
                 })
             case .register:
                 let (clientID, notice) = try await service.register(signed)

@@ -96,14 +96,14 @@ struct ChronicleResponder: HTTPResponder {
             return Self.response(request.method == .head ? Self.headOnly(answer) : answer)
         }
         let client = address.of(remote: context.remoteAddress, headers: request.headers)
-        if let wait = await failures.wait(client) {
+        if let wait = failures.wait(client) {
             return Self.response(Self.tooMany(signed(.tooManyRequests("Too many failed requests from this address; retry later.", retryAfter: 1)), wait))
         }
         // A publish that cannot authenticate whatever its body says is refused before the body is read.
         if request.method == .post, route == .publish {
             guard let known = mayAuthenticate(apiRequest) else {
                 let answer = await api.respond(to: apiRequest, route: route)
-                _ = await failures.acquire(client)
+                _ = failures.acquire(client)
                 return Self.response(answer)
             }
             apiRequest.client = known
@@ -114,7 +114,7 @@ struct ChronicleResponder: HTTPResponder {
         }
         switch outcome {
         case .success(let answer):
-            if StatusMap.isAuthenticationFailure(answer.status) { _ = await failures.acquire(client) }
+            if StatusMap.isAuthenticationFailure(answer.status) { _ = failures.acquire(client) }
             return Self.response(answer)
         case .failure(.tooLarge(let limit)):
             // SPEC: issue 2 — a body over the limit is refused whole and changes nothing.
@@ -138,20 +138,20 @@ struct ChronicleResponder: HTTPResponder {
     private func gossip(_ request: Request, from client: String) async -> APIResponse {
         let signatures = request.headers[values: HTTPField.Name(GossipSignature.headerName)!]
         let claimsPeer = witness.gossip?.claimsTrustedPeer(signatures) ?? false
-        if let wait = await failures.wait(client) {
+        if let wait = failures.wait(client) {
             return Self.tooMany(WitnessAPI.refusal(.tooMany("too many failed requests from this address; retry later")), wait)
         }
         // A stranger spends the shared budget before its body is read; a claimed peer only once verified.
-        if !claimsPeer, let gossipLimiter, let wait = await gossipLimiter.acquire(Self.strangersKey) {
+        if !claimsPeer, let gossipLimiter, let wait = gossipLimiter.acquire(Self.strangersKey) {
             return Self.tooMany(WitnessAPI.refusal(.tooMany("too many gossip requests from strangers; retry later")), wait)
         }
         let limiter = gossipLimiter, failures = self.failures
         let admit: @Sendable (PeerRecord?) async -> Bool = { peer in
-            if let peer { return await limiter?.acquire(peer.vkey.description) == nil }
+            if let peer { return limiter?.acquire(peer.vkey.description) == nil }
             guard claimsPeer else { return true }
             // It named a trusted peer but is not it: a failed attempt, and a stranger's share.
-            _ = await failures.acquire(client)
-            return await limiter?.acquire(Self.strangersKey) == nil
+            _ = failures.acquire(client)
+            return limiter?.acquire(Self.strangersKey) == nil
         }
         // SPEC: witness-protocol §5 — a gossip body over 1 MiB is refused with 413 and changes nothing.
         let outcome = await inflight.withBody(request, limit: GossipMessage.maxBodyBytes) { body in

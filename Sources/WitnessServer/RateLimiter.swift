@@ -1,8 +1,13 @@
+import Synchronization
+
 /// Token buckets per key (a client id, a peer address): `rate` requests per second on average,
 /// bursts of up to `burst`. A request over the limit is answered 429 and changes nothing.
 ///
 /// Memory is bounded: idle buckets are full again and are dropped once many keys are tracked.
-actor RateLimiter {
+///
+/// A lock, not an actor: every write request consults it, and an actor hop there is a task
+/// switch per request (issue 13, item 3); the work under the lock is a dictionary update.
+final class RateLimiter: Sendable {
     /// Requests per second and the largest burst.
     struct Limit: Sendable, Equatable {
         var rate: Double
@@ -10,8 +15,13 @@ actor RateLimiter {
     }
 
     let limit: Limit
-    private var buckets: [String: (tokens: Double, at: ContinuousClock.Instant)] = [:]
+    private let buckets = Mutex<[String: Bucket]>([:])
     private let maxKeys: Int
+
+    private struct Bucket: Sendable {
+        var tokens: Double
+        var at: ContinuousClock.Instant
+    }
 
     init(_ limit: Limit, maxKeys: Int = 10_000) {
         self.limit = limit
@@ -20,22 +30,25 @@ actor RateLimiter {
 
     /// Takes one token for `key`; nil if allowed, else how long until one is available.
     func acquire(_ key: String, now: ContinuousClock.Instant = .now) -> Duration? {
-        var (tokens, at) = buckets[key] ?? (limit.burst, now)
-        let elapsed = now - at
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(limit.burst, tokens + seconds * limit.rate)
-        guard tokens >= 1 else {
-            buckets[key] = (tokens, now)
-            return Self.wait(missing: 1 - tokens, rate: limit.rate)
+        buckets.withLock { buckets in
+            let bucket = buckets[key] ?? Bucket(tokens: limit.burst, at: now)
+            let elapsed = now - bucket.at
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let tokens = min(limit.burst, bucket.tokens + seconds * limit.rate)
+            guard tokens >= 1 else {
+                buckets[key] = Bucket(tokens: tokens, at: now)
+                return Self.wait(missing: 1 - tokens, rate: limit.rate)
+            }
+            buckets[key] = Bucket(tokens: tokens - 1, at: now)
+            if buckets.count > maxKeys { prune(&buckets, now: now) }
+            return nil
         }
-        buckets[key] = (tokens - 1, now)
-        if buckets.count > maxKeys { prune(now: now) }
-        return nil
     }
 
     /// How long until `key` has a token again, without taking one; nil if it has one now.
     func wait(_ key: String, now: ContinuousClock.Instant = .now) -> Duration? {
-        guard let (tokens, at) = buckets[key] else { return nil }
+        guard let bucket = buckets.withLock({ $0[key] }) else { return nil }
+        let (tokens, at) = (bucket.tokens, bucket.at)
         let elapsed = now - at
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let available = min(limit.burst, tokens + seconds * limit.rate)
@@ -50,7 +63,7 @@ actor RateLimiter {
     }
 
     /// Drops buckets that have refilled completely (they behave exactly like absent ones).
-    private func prune(now: ContinuousClock.Instant) {
+    private func prune(_ buckets: inout [String: Bucket], now: ContinuousClock.Instant) {
         let refill = Duration.seconds(limit.burst / limit.rate)
         buckets = buckets.filter { now - $0.value.at < refill }
     }

@@ -118,7 +118,7 @@ struct FirstSyncTests {
         #expect(try await witness.poll(Self.origin).checkpoint?.size == 1200)
         let id = try witness.upstream(Self.origin).id
         // All three pages' lists were exactly their records: each body is kept cut, and small.
-        let stored = try await witness.database.writer.read { db in
+        let stored = try witness.database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT length(body) AS length, rows_at FROM upstream_response WHERE upstream = ?", arguments: [id])
         }
         #expect(stored.count == 3)

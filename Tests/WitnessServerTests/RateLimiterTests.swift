@@ -7,14 +7,14 @@ struct RateLimiterTests {
     @Test func aBurstThenRefusalsUntilTokensRefill() async {
         let limiter = RateLimiter(.init(rate: 2, burst: 30))
         let start = ContinuousClock.now
-        for _ in 0..<30 { #expect(await limiter.acquire("203.0.113.7", now: start) == nil) }
-        let wait = await limiter.acquire("203.0.113.7", now: start)
+        for _ in 0..<30 { #expect(limiter.acquire("203.0.113.7", now: start) == nil) }
+        let wait = limiter.acquire("203.0.113.7", now: start)
         #expect(wait == .milliseconds(500), "one token takes half a second at 2/s")
-        #expect(await limiter.wait("203.0.113.7", now: start) != nil)
+        #expect(limiter.wait("203.0.113.7", now: start) != nil)
         // Another key has its own bucket; time refills this one.
-        #expect(await limiter.acquire("198.51.100.2", now: start) == nil)
-        #expect(await limiter.wait("203.0.113.7", now: start + .seconds(1)) == nil)
-        #expect(await limiter.acquire("203.0.113.7", now: start + .seconds(1)) == nil)
+        #expect(limiter.acquire("198.51.100.2", now: start) == nil)
+        #expect(limiter.wait("203.0.113.7", now: start + .seconds(1)) == nil)
+        #expect(limiter.acquire("203.0.113.7", now: start + .seconds(1)) == nil)
     }
 
     @Test func waitsAreBoundedWhateverTheRate() {
