@@ -7,17 +7,22 @@ import WitnessCore
 /// A witness keeps every upstream-signed body it verified: evidence needs the exact signed bytes.
 /// An export page's body is mostly its `results` list, and every record of that list is also
 /// stored as a row of `upstream_entry` (proofs and replicas need them). When the list is exactly
-/// `ExportRows.render` of the page's verified records, the body is stored with the list cut out
-/// (`rows_at` = where it was) and rebuilt from the rows when read: the same bytes, so the
+/// `ExportRows.render` of the page's verified records (export style for `/export` pages, lookup
+/// style for `/since` pages), the body is stored with the list cut out (`rows_at` = where it was,
+/// `rows_style` = which spelling) and rebuilt from the rows when read: the same bytes, so the
 /// upstream's signature still verifies. Any other body (another implementation's formatting, a
 /// `/since` page, a page whose later records failed) is kept whole. Rows are never updated or
 /// deleted, so a cut body can always be rebuilt.
 enum CompactResponse {
-    /// The body to store and where its list was cut, or the body whole and nil.
-    static func compact(_ body: [UInt8], records: [ExportRows.Record], prev: [UInt8]?) -> (body: [UInt8], rowsAt: Int?) {
-        guard !records.isEmpty, let list = ExportRows.render(records, prev: prev),
-              let start = find(list, in: body) else { return (body, nil) }
-        return (Array(body[..<start]) + body[(start + list.count)...], start)
+    /// The body to store, where its list was cut and in which style, or the body whole and nil.
+    /// Export pages come in export style, `/since` pages in lookup style; each is tried.
+    static func compact(_ body: [UInt8], records: [ExportRows.Record], prev: [UInt8]?) -> (body: [UInt8], cut: (at: Int, style: ExportRows.Style)?) {
+        guard !records.isEmpty else { return (body, nil) }
+        for style in ExportRows.Style.allCases {
+            guard let list = ExportRows.render(records, prev: prev, style: style), let start = find(list, in: body) else { continue }
+            return (Array(body[..<start]) + body[(start + list.count)...], (start, style))
+        }
+        return (body, nil)
     }
 
     /// Where `list` occurs in `body`: candidates are the places of its first byte (`[`, rare in
@@ -39,8 +44,9 @@ enum CompactResponse {
     }
 
     /// The stored body of response `id`, rebuilt if it was stored cut.
-    static func body(_ db: Database, id: Int64, stored: [UInt8], rowsAt: Int?) throws -> [UInt8] {
+    static func body(_ db: Database, id: Int64, stored: [UInt8], rowsAt: Int?, style: Int?) throws -> [UInt8] {
         guard let rowsAt else { return stored }
+        guard let style = ExportRows.Style(rawValue: style ?? 0) else { throw StoreError.inconsistent("response \(id) has an unknown row style") }
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT upstream, position, \(StoredText.read("contents")), \(StoredText.read("created")), publickey, signature, currhash, summaryhash
             FROM upstream_entry WHERE response = ? ORDER BY position
@@ -53,7 +59,7 @@ enum CompactResponse {
             ExportRows.Record(contents: StoredText.string(row[2]), created: StoredText.string(row[3]), publickey: StoredBase64.text(row[4]), signature: StoredBase64.text(row[5]),
                               currhash: Array(row[6] as Data), summaryhash: Array(row[7] as Data))
         }
-        guard let list = ExportRows.render(records, prev: prev) else { throw StoreError.inconsistent("response \(id) cannot be rebuilt") }
+        guard let list = ExportRows.render(records, prev: prev, style: style) else { throw StoreError.inconsistent("response \(id) cannot be rebuilt") }
         return Array(stored[..<rowsAt]) + list + stored[rowsAt...]
     }
 }

@@ -296,6 +296,11 @@ enum Migrations {
         migrator.registerMigration("v11-compact-responses") { db in
             try db.execute(sql: "ALTER TABLE upstream_response ADD COLUMN rows_at INTEGER")
         }
+        // Issue 13, item 6: `/since` pages (lookup-style rows) are cut too; `rows_style` says which
+        // spelling a cut body's rows are rebuilt in (NULL: export style, as v11 cut them).
+        migrator.registerMigration("v12-compact-since") { db in
+            try db.execute(sql: "ALTER TABLE upstream_response ADD COLUMN rows_style INTEGER")
+        }
         return migrator
     }
 }

@@ -138,7 +138,7 @@ extension WitnessDatabase {
     public func upstreamResponse(upstream id: Int64, containing position: Int) throws -> UpstreamSignedBody? {
         try reader.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT r.id, r.body, r.rows_at, r.signature, r.fetched FROM upstream_entry e JOIN upstream_response r ON r.id = e.response
+                SELECT r.id, r.body, r.rows_at, r.rows_style, r.signature, r.fetched FROM upstream_entry e JOIN upstream_response r ON r.id = e.response
                 WHERE e.upstream = ? AND e.position = ?
                 """, arguments: [id, position]).map { try Self.signedBody(db, $0) }
         }
@@ -148,16 +148,16 @@ extension WitnessDatabase {
     public func upstreamResponses(upstream id: Int64, positions range: ClosedRange<Int>, limit: Int = 64) throws -> [UpstreamSignedBody] {
         try reader.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT r.id, r.body, r.rows_at, r.signature, r.fetched FROM upstream_response r
+                SELECT r.id, r.body, r.rows_at, r.rows_style, r.signature, r.fetched FROM upstream_response r
                 WHERE r.id IN (SELECT DISTINCT response FROM upstream_entry WHERE upstream = ? AND position BETWEEN ? AND ?)
                 ORDER BY r.id LIMIT ?
                 """, arguments: [id, range.lowerBound, range.upperBound, limit]).map { try Self.signedBody(db, $0) }
         }
     }
 
-    /// A stored response row (`id, body, rows_at, signature, fetched`) as the signed body it was.
+    /// A stored response row (`id, body, rows_at, rows_style, signature, fetched`) as the signed body it was.
     private static func signedBody(_ db: Database, _ row: Row) throws -> UpstreamSignedBody {
-        let body = try CompactResponse.body(db, id: row["id"], stored: Array(row["body"] as Data), rowsAt: row["rows_at"])
+        let body = try CompactResponse.body(db, id: row["id"], stored: Array(row["body"] as Data), rowsAt: row["rows_at"], style: row["rows_style"])
         return UpstreamSignedBody(body: body, signature: row["signature"], fetched: Timestamp(seconds: row["fetched"]))
     }
 

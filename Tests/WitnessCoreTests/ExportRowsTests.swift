@@ -43,4 +43,17 @@ struct ExportRowsTests {
         records[0].publickey = String(records[0].publickey.dropLast()) // no padding
         #expect(ExportRows.render(records, prev: nil) == nil)
     }
+
+    @Test("the real PHP Chronicle's /since page holds the lookup-style list of the records after the anchor")
+    func realSince() throws {
+        let body = try Fixtures.exchange("a", "final-since-currhash-50").response.body
+        let records = try Self.records(try Fixtures.chainEntries("chain/a-export-final.json"))
+        let list = try #require(ExportRows.render(Array(records[50...]), prev: records[49].currhash, style: .lookup))
+        let range = try #require(body.firstRange(of: list))
+        #expect(String(decoding: body[..<range.lowerBound], as: UTF8.self).hasSuffix("\"results\": "))
+        #expect(Array(body[range.upperBound...]) == Array("\n    ]\n}".utf8))
+        // The export spelling of the same records is not in it.
+        let export = try #require(ExportRows.render(Array(records[50...]), prev: records[49].currhash, style: .export))
+        #expect(body.firstRange(of: export) == nil)
+    }
 }

@@ -134,6 +134,26 @@ struct FirstSyncTests {
         #expect(all.count == 3 && all.allSatisfy { Sapient.verify($0.body, headerValues: [$0.signature], key: fake.serverKey.publicKey) })
     }
 
+    @Test("/since pages of later polls are stored cut too (lookup style) and read back as signed")
+    func sinceBodiesAreStoredCompact() async throws {
+        let (fake, _, witness) = try setUp(entries: 40, pageSize: 16)
+        try await witness.add(Self.origin, url: Self.base, key: fake.serverKey.publicKey)
+        #expect(try await witness.poll(Self.origin).checkpoint?.size == 40)
+        fake.append(25)
+        #expect(try await witness.poll(Self.origin).checkpoint?.size == 65)
+        let id = try witness.upstream(Self.origin).id
+        let stored = try witness.database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT path, rows_at, rows_style FROM upstream_response WHERE upstream = ? ORDER BY id", arguments: [id])
+        }
+        let since = stored.filter { ($0["path"] as String).hasPrefix("/since/") }
+        #expect(!since.isEmpty)
+        #expect(since.allSatisfy { ($0["rows_at"] as Int?) != nil && ($0["rows_style"] as Int?) == ExportRows.Style.lookup.rawValue }, "\(stored)")
+        // Rebuilt, every stored body still carries the upstream's signature: the same bytes.
+        let all = try witness.database.upstreamResponses(upstream: id, positions: 1...65)
+        #expect(all.count == stored.count)
+        #expect(all.allSatisfy { Sapient.verify($0.body, headerValues: [$0.signature], key: fake.serverKey.publicKey) })
+    }
+
     @Test func growthAfterTheFirstSyncIsFetchedWithSinceOnly() async throws {
         let (fake, transport, witness) = try setUp(entries: 40, pageSize: 16)
         try await witness.add(Self.origin, url: Self.base, key: fake.serverKey.publicKey)

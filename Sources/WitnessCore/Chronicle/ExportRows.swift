@@ -3,8 +3,16 @@
 /// this rendering of its verified records is kept without the list, and rebuilt from the records
 /// when evidence needs the signed bytes.
 ///
-/// SPEC: chronicle-protocol §4.5 — export-style rows, as `ExportRenderer` writes them.
+/// SPEC: chronicle-protocol §4.5 — export-style rows, as `ExportRenderer` writes them; §4.4 —
+/// lookup-style rows (`/since` pages, the steady state of a followed upstream), as PHP's pretty
+/// JSON writes them.
 public enum ExportRows {
+    /// Which spelling the rows are in (stored with a cut body).
+    public enum Style: Int, Sendable, CaseIterable {
+        case export = 0
+        case lookup = 1
+    }
+
     /// One record, as a witness stores it: the text fields as served, the hashes raw.
     public struct Record: Sendable {
         public var contents: String
@@ -30,7 +38,8 @@ public enum ExportRows {
     /// its closing `\n    ]`. `prev` is the raw currhash before the first record (nil at genesis).
     /// Nil when a served key or signature is not canonical base64url: such a list is not this
     /// rendering, and its body is kept whole.
-    public static func render(_ records: [Record], prev: [UInt8]?) -> [UInt8]? {
+    public static func render(_ records: [Record], prev: [UInt8]?, style: Style = .export) -> [UInt8]? {
+        guard style == .export else { return renderLookup(records, prev: prev) }
         var out: [UInt8] = []
         out.reserveCapacity(records.count * 600)
         var previous = prev
@@ -56,5 +65,21 @@ public enum ExportRows {
             previous = record.currhash
         }
         return out
+    }
+
+    /// The lookup-style list, through the JSON tree (`/since` pages are small): the pretty object
+    /// `{"results": [...]}` puts the list at the indent it has in an answer's envelope.
+    private static func renderLookup(_ records: [Record], prev: [UInt8]?) -> [UInt8]? {
+        var previous = prev.map { Base64URL.encode($0) }
+        let rows = records.map { record -> JSONValue in
+            defer { previous = Base64URL.encode(record.currhash) }
+            return ChronicleEntry(contents: record.contents, prevhash: previous, currhash: Base64URL.encode(record.currhash),
+                                  summaryhash: Base64URL.encode(record.summaryhash), created: record.created,
+                                  publickey: record.publickey, signature: record.signature).lookupStyle
+        }
+        let whole = PHPJSON.pretty(.object([JSONMember("results", .array(rows))]))
+        let head = Array("{\n    \"results\": ".utf8), tail = Array("\n    ]\n}".utf8)
+        guard !rows.isEmpty, whole.starts(with: head), whole.suffix(tail.count).elementsEqual(tail) else { return nil }
+        return Array(whole[head.count..<(whole.count - tail.count)])
     }
 }
