@@ -15,14 +15,14 @@ import WitnessCore
 /// deleted, so a cut body can always be rebuilt.
 enum CompactResponse {
     /// The body to store, where its list was cut and in which style, or the body whole and nil.
-    /// Export pages come in export style, `/since` pages in lookup style; each is tried.
-    static func compact(_ body: [UInt8], records: [ExportRows.Record], prev: [UInt8]?) -> (body: [UInt8], cut: (at: Int, style: ExportRows.Style)?) {
-        guard !records.isEmpty else { return (body, nil) }
-        for style in ExportRows.Style.allCases {
-            guard let list = ExportRows.render(records, prev: prev, style: style), let start = find(list, in: body) else { continue }
-            return (Array(body[..<start]) + body[(start + list.count)...], (start, style))
-        }
-        return (body, nil)
+    /// `/since` pages are lookup style, export pages export style (chronicle-protocol §4.4, §4.5);
+    /// only the spelling of the page's path is tried.
+    static func compact(_ body: [UInt8], path: String, records: [ExportRows.Record], prev: [UInt8]?)
+        -> (body: [UInt8], cut: (at: Int, style: ExportRows.Style)?) {
+        let style: ExportRows.Style = path.hasPrefix("/since/") ? .lookup : .export
+        guard !records.isEmpty, let list = ExportRows.render(records, prev: prev, style: style),
+              let start = find(list, in: body) else { return (body, nil) }
+        return (Array(body[..<start]) + body[(start + list.count)...], (start, style))
     }
 
     /// Where `list` occurs in `body`: candidates are the places of its first byte (`[`, rare in

@@ -67,7 +67,7 @@ extension WitnessDatabase {
                 ExportRows.Record(contents: $0.entry.contents, created: $0.entry.created, publickey: $0.entry.publickey,
                                   signature: $0.entry.signature, currhash: $0.currhash, summaryhash: $0.summaryhash)
             }
-            let (body, cut) = CompactResponse.compact(page.response.body, records: records, prev: prev)
+            let (body, cut) = CompactResponse.compact(page.response.body, path: page.path, records: records, prev: prev)
             try db.execute(sql: "INSERT INTO upstream_response (upstream, path, fetched, body, signature, rows_at, rows_style) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            arguments: [id, page.path, page.response.fetched.seconds, Data(body), page.response.signature, cut?.at, cut?.style.rawValue])
             let response = db.lastInsertedRowID
