@@ -7,10 +7,10 @@ import WitnessCore
 /// in flight wait together and are appended in the next transaction, with one fsync for all.
 ///
 /// Each publish is still acknowledged only after the transaction that holds it has committed:
-/// its continuation is resumed with the commit's outcome, never before. Each runs in a savepoint
-/// of its own, so one refused publish (a replayed signature) is rolled back alone and the others
-/// of its batch commit; a failed commit fails every publish of the batch, and none of them is in
-/// the ledger. The chain is extended in arrival order, as serialised as before: one batch at a
+/// its continuation is resumed with the commit's outcome, never before. A replayed signature is
+/// refused alone (found before anything of it is written; each publish also runs in a savepoint
+/// of its own) and the others of its batch commit; any other failure, or a failed commit, fails
+/// every publish of the batch, and none of them is in the ledger. The chain is extended in arrival order, as serialised as before: one batch at a
 /// time on the one SQLite writer.
 ///
 /// Under one client nothing waits: a publish finding no commit in flight is committed at once, a
@@ -68,7 +68,15 @@ final class GroupCommit: Sendable {
             let outcomes: [Result<AppendedEntry, any Error>]
             do {
                 outcomes = try await writer.write { db in
-                    jobs.map { job in Result { try Self.append(job, in: db) } }
+                    try jobs.map { job in
+                        // A replay is refused alone (it is found before anything is written). Any
+                        // other failure fails the whole batch: SQLite may have rolled the
+                        // transaction back by itself (a full disk, an I/O error), and a later
+                        // publish must never be acknowledged beside an earlier one that was lost.
+                        do { return .success(try Self.append(job, in: db)) } catch StoreError.duplicateSignature {
+                            return .failure(StoreError.duplicateSignature)
+                        }
+                    }
                 }
             } catch {
                 outcomes = Array(repeating: .failure(error), count: batch.count)

@@ -89,6 +89,24 @@ struct GroupCommitTests {
         for entry in try database.export().entries { try verifier.verify(entry) }
         #expect(Set(try database.export().entries.map(\.contents)) == Set((0..<10).map { "body \($0)" }))
     }
+
+    @Test("any other failure in a batch fails the whole batch: nothing of it is stored, nothing acknowledged")
+    func aFailureOtherThanAReplayFailsTheBatch() async throws {
+        let database = try WitnessDatabase.inMemory()
+        // An insert that SQLite refuses, as a full disk or an I/O error would.
+        try await database.writer.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER poison BEFORE INSERT ON ledger_entry WHEN CAST(NEW.contents AS TEXT) = 'poison'
+                BEGIN SELECT RAISE(ABORT, 'poisoned'); END
+                """)
+        }
+        let results = await publish(database, ["first", "second", "poison", "fourth"])
+        // The first may have been committed alone before the writer was held; the rest share one batch.
+        let acknowledged = results.compactMap { try? $0.get() }
+        #expect(acknowledged.count <= 1)
+        #expect(try database.ledgerSize() == acknowledged.count)
+        #expect(results[2].isFailure && results[3].isFailure)
+    }
 }
 
 /// WAL checkpoints run beside the writer, not inside a commit (issue 13, item 3).
@@ -121,4 +139,8 @@ struct WALCheckpointTests {
             return (frames ?? .max) < 1_000
         })
     }
+}
+
+extension Result {
+    var isFailure: Bool { if case .failure = self { true } else { false } }
 }
