@@ -5,13 +5,13 @@ import WitnessCore
 /// Upstream-signed bodies kept without the records they repeat (issue 13, item 6).
 ///
 /// A witness keeps every upstream-signed body it verified: evidence needs the exact signed bytes.
-/// An export page's body is mostly its `results` list, and every record of that list is also
+/// A page's body is mostly its `results` list, and every record of that list is also
 /// stored as a row of `upstream_entry` (proofs and replicas need them). When the list is exactly
 /// `ExportRows.render` of the page's verified records (export style for `/export` pages, lookup
 /// style for `/since` pages), the body is stored with the list cut out (`rows_at` = where it was,
 /// `rows_style` = which spelling) and rebuilt from the rows when read: the same bytes, so the
 /// upstream's signature still verifies. Any other body (another implementation's formatting, a
-/// `/since` page, a page whose later records failed) is kept whole. Rows are never updated or
+/// page whose later records failed verification) is kept whole. Rows are never updated or
 /// deleted, so a cut body can always be rebuilt.
 enum CompactResponse {
     /// The body to store, where its list was cut and in which style, or the body whole and nil.
@@ -53,8 +53,7 @@ enum CompactResponse {
             """), arguments: [id])
         guard let first = rows.first, rowsAt <= stored.count else { throw StoreError.inconsistent("response \(id) cannot be rebuilt") }
         let position: Int = first[1]
-        let prev = position == 1 ? nil : try Data.fetchOne(db.cachedStatement(sql: "SELECT currhash FROM upstream_entry WHERE upstream = ? AND position = ?"),
-                                                          arguments: [first[0] as Int64, position - 1]).map { Array($0) }
+        let prev = position == 1 ? nil : try WitnessDatabase.currhash(db, upstream: first[0], position: position - 1)
         let records = rows.map { row in
             ExportRows.Record(contents: StoredText.string(row[2]), created: StoredText.string(row[3]), publickey: StoredBase64.text(row[4]), signature: StoredBase64.text(row[5]),
                               currhash: Array(row[6] as Data), summaryhash: Array(row[7] as Data))

@@ -10,8 +10,8 @@ import WitnessCore
 /// its continuation is resumed with the commit's outcome, never before. A replayed signature is
 /// refused alone (found before anything of it is written; each publish also runs in a savepoint
 /// of its own) and the others of its batch commit; any other failure, or a failed commit, fails
-/// every publish of the batch, and none of them is in the ledger. The chain is extended in arrival order, as serialised as before: one batch at a
-/// time on the one SQLite writer.
+/// every publish of the batch, and none of them is in the ledger. The chain is extended in
+/// arrival order, as serialised as before: one batch at a time on the one SQLite writer.
 ///
 /// Under one client nothing waits: a publish finding no commit in flight is committed at once, a
 /// batch of one. Under load the batch is whatever queued during the previous commit, capped so a

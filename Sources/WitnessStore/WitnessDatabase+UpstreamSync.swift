@@ -61,12 +61,8 @@ extension WitnessDatabase {
                 throw StoreError.upstreamMoved(origin: row["origin"], expected: fromSize, found: size)
             }
             // The body without the records it repeats, when they are exactly its list (issue 13, item 6).
-            let prev = fromSize == 0 ? nil : try Data.fetchOne(db.cachedStatement(sql: "SELECT currhash FROM upstream_entry WHERE upstream = ? AND position = ?"),
-                                                               arguments: [id, fromSize]).map { Array($0) }
-            let records = page.entries.map {
-                ExportRows.Record(contents: $0.entry.contents, created: $0.entry.created, publickey: $0.entry.publickey,
-                                  signature: $0.entry.signature, currhash: $0.currhash, summaryhash: $0.summaryhash)
-            }
+            let prev = fromSize == 0 ? nil : try Self.currhash(db, upstream: id, position: fromSize)
+            let records = page.entries.map { ExportRows.Record($0.entry, currhash: $0.currhash, summaryhash: $0.summaryhash) }
             let (body, cut) = CompactResponse.compact(page.response.body, path: page.path, records: records, prev: prev)
             try db.execute(sql: "INSERT INTO upstream_response (upstream, path, fetched, body, signature, rows_at, rows_style) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            arguments: [id, page.path, page.response.fetched.seconds, Data(body), page.response.signature, cut?.at, cut?.style.rawValue])

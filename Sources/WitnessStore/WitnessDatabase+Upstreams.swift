@@ -173,8 +173,9 @@ extension WitnessDatabase {
         try reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM upstream_response WHERE upstream = ?", arguments: [id]) ?? 0 }
     }
 
+    /// The verified raw currhash at `position`, inside an open transaction.
     static func currhash(_ db: Database, upstream id: Int64, position: Int) throws -> [UInt8]? {
-        try Data.fetchOne(db, sql: "SELECT currhash FROM upstream_entry WHERE upstream = ? AND position = ?",
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT currhash FROM upstream_entry WHERE upstream = ? AND position = ?"),
                           arguments: [id, position]).map { Array($0) }
     }
 

@@ -8,8 +8,7 @@ import WitnessTesting
 struct ExportRowsTests {
     static func records(_ entries: [ChronicleEntry]) throws -> [ExportRows.Record] {
         try entries.map { e in
-            ExportRows.Record(contents: e.contents, created: e.created, publickey: e.publickey, signature: e.signature,
-                              currhash: try #require(Base64URL.decode(e.currhash, length: 32)),
+            ExportRows.Record(e, currhash: try #require(Base64URL.decode(e.currhash, length: 32)),
                               summaryhash: try #require(Base64URL.decode(e.summaryhash, length: 32)))
         }
     }

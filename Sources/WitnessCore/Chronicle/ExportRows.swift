@@ -8,7 +8,7 @@
 /// JSON writes them.
 public enum ExportRows {
     /// Which spelling the rows are in (stored with a cut body).
-    public enum Style: Int, Sendable, CaseIterable {
+    public enum Style: Int, Sendable {
         case export = 0
         case lookup = 1
     }
@@ -31,6 +31,12 @@ public enum ExportRows {
             self.signature = signature
             self.currhash = currhash
             self.summaryhash = summaryhash
+        }
+
+        /// A served record, with its hashes raw as verification decoded them.
+        public init(_ entry: ChronicleEntry, currhash: [UInt8], summaryhash: [UInt8]) {
+            self.init(contents: entry.contents, created: entry.created, publickey: entry.publickey, signature: entry.signature,
+                      currhash: currhash, summaryhash: summaryhash)
         }
     }
 
