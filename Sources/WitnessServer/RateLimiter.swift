@@ -21,6 +21,13 @@ final class RateLimiter: Sendable {
     private struct Bucket: Sendable {
         var tokens: Double
         var at: ContinuousClock.Instant
+
+        /// The tokens it holds at `now`, refilled at `limit.rate` up to `limit.burst`.
+        func tokens(at now: ContinuousClock.Instant, limit: Limit) -> Double {
+            let elapsed = now - at
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            return min(limit.burst, tokens + seconds * limit.rate)
+        }
     }
 
     init(_ limit: Limit, maxKeys: Int = 10_000) {
@@ -31,10 +38,7 @@ final class RateLimiter: Sendable {
     /// Takes one token for `key`; nil if allowed, else how long until one is available.
     func acquire(_ key: String, now: ContinuousClock.Instant = .now) -> Duration? {
         buckets.withLock { buckets in
-            let bucket = buckets[key] ?? Bucket(tokens: limit.burst, at: now)
-            let elapsed = now - bucket.at
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let tokens = min(limit.burst, bucket.tokens + seconds * limit.rate)
+            let tokens = (buckets[key] ?? Bucket(tokens: limit.burst, at: now)).tokens(at: now, limit: limit)
             guard tokens >= 1 else {
                 buckets[key] = Bucket(tokens: tokens, at: now)
                 return Self.wait(missing: 1 - tokens, rate: limit.rate)
@@ -47,11 +51,7 @@ final class RateLimiter: Sendable {
 
     /// How long until `key` has a token again, without taking one; nil if it has one now.
     func wait(_ key: String, now: ContinuousClock.Instant = .now) -> Duration? {
-        guard let bucket = buckets.withLock({ $0[key] }) else { return nil }
-        let (tokens, at) = (bucket.tokens, bucket.at)
-        let elapsed = now - at
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let available = min(limit.burst, tokens + seconds * limit.rate)
+        guard let available = buckets.withLock({ $0[key] })?.tokens(at: now, limit: limit) else { return nil }
         return available >= 1 ? nil : Self.wait(missing: 1 - available, rate: limit.rate)
     }
 
