@@ -132,9 +132,7 @@ enum PublishBench {
             var tally = Tally()
             tally.ok = ok
             tally.errors = load.errors
-            var latency = Percentiles([])
-            (latency.p50, latency.p99, latency.max) = (load.p50, load.p99, load.max)
-            return Measured(tally: tally, latency: latency, elapsed: Double(load.requests) / load.requestsPerSecond, cpu: cpu, wrk: true)
+            return Measured(tally: tally, latency: load.latency, elapsed: Double(load.requests) / load.requestsPerSecond, cpu: cpu, wrk: true)
         }
         let tally = Locked(Tally())
         let cpuBefore = ProcessCPU.seconds()
@@ -205,6 +203,11 @@ enum PublishBench {
 /// Nearest-rank percentiles of a sample of seconds.
 struct Percentiles {
     var p50 = 0.0, p99 = 0.0, max = 0.0
+
+    /// Figures a tool reported (wrk).
+    init(p50: Double, p99: Double, max: Double) {
+        (self.p50, self.p99, self.max) = (p50, p99, max)
+    }
 
     init(_ sample: [Double]) {
         let sorted = sample.sorted()

@@ -10,9 +10,7 @@ enum PublishLoad {
         var requests: Int
         var errors: Int
         var requestsPerSecond: Double
-        var p50: Double
-        var p99: Double
-        var max: Double
+        var latency: Percentiles
     }
 
     /// The script: each wrk thread takes every `threads`-th line of the request file
@@ -71,6 +69,6 @@ enum PublishLoad {
             if fields.first == "Latency", fields.count >= 4 { max = (ReadAPIBench.milliseconds(String(fields[3])) ?? 0) / 1000 }
         }
         return Result(requests: load.requests, errors: load.errors, requestsPerSecond: load.requestsPerSecond,
-                      p50: p50, p99: load.p99Milliseconds / 1000, max: max)
+                      latency: Percentiles(p50: p50, p99: load.p99Milliseconds / 1000, max: max))
     }
 }

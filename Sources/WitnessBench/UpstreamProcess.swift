@@ -19,7 +19,7 @@ public final class UpstreamProcess: Sendable {
     init(executable: String, database: String, seed: [UInt8], paginate: Int?) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["bench", "serve-ledger", "--db", database, "--key-seed", seed.map { String(format: "%02x", $0) }.joined()]
+        process.arguments = ["bench", "serve-ledger", "--db", database, "--key-seed", Base64URL.encode(seed)]
             + (paginate.map { ["--paginate", String($0)] } ?? [])
         input = Pipe()
         let output = Pipe()

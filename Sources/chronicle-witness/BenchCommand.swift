@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WitnessBench
+import WitnessCore
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -96,16 +97,11 @@ struct BenchServeLedgerCommand: AsyncParsableCommand {
         shouldDisplay: false)
 
     @Option(help: "The ledger database file.") var db: String
-    @Option(help: "The signing key's 32-byte seed, hex.") var keySeed: String
+    @Option(help: "The signing key's 32-byte seed, base64url.") var keySeed: String
     @Option(help: "Page size of /export and /since (unpaginated when absent).") var paginate: Int?
 
     func run() async throws {
-        let bytes = Array(keySeed.utf8)
-        guard bytes.count == 64 else { throw ValidationError("--key-seed takes 64 hex digits") }
-        let seed = try stride(from: 0, to: 64, by: 2).map { i -> UInt8 in
-            guard let byte = UInt8(String(decoding: bytes[i..<i + 2], as: UTF8.self), radix: 16) else { throw ValidationError("--key-seed is not hex") }
-            return byte
-        }
+        guard let seed = Base64URL.decode(keySeed, length: 32) else { throw ValidationError("--key-seed takes a 32-byte seed in base64url") }
         try await UpstreamProcess.child(database: db, seed: seed, paginate: paginate)
     }
 }
