@@ -13,6 +13,9 @@ import WitnessCore
 /// upstream's signature still verifies. Any other body (another implementation's formatting, a
 /// page whose later records failed verification) is kept whole. Rows are never updated or
 /// deleted, so a cut body can always be rebuilt.
+///
+/// SPEC: witness-protocol §6 — evidence carries upstream-signed bodies exactly as signed; a cut body
+/// is rebuilt to those bytes (its signature verifies) or its read fails, never approximated.
 enum CompactResponse {
     /// The body to store, where its list was cut and in which style, or the body whole and nil.
     /// `/since` pages are lookup style, export pages export style (chronicle-protocol §4.4, §4.5);
