@@ -3,6 +3,12 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
+/// How long a test's own request to a loopback node may take before it counts as a hang: long,
+/// because the suites assert what a node answers, never how fast. At the start of a run every
+/// suite starts at once on two cores, and a 10 s deadline was exceeded there (CI, twice) by a
+/// node that answered correctly when it got the CPU.
+package let loopbackRequestTimeout: Duration = .seconds(60)
+
 /// Learns a server's bound port from `onServerRunning`.
 package final class PortBox: Sendable {
     private let state = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))

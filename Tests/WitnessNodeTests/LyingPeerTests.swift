@@ -216,7 +216,7 @@ extension TestNetwork.Member {
 
 /// GETs `url` and returns the status and body.
 func get(_ url: String) async throws -> (status: Int, body: [UInt8]) {
-    let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+    let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: TimeAmount(loopbackRequestTimeout))
     return (Int(response.status.code), Array(try await response.body.collect(upTo: 4 << 20).readableBytesView))
 }
 
@@ -233,6 +233,6 @@ func post(_ body: [UInt8], to url: String, signedBy key: Ed25519SecretKey? = nil
         request.headers.add(name: GossipSignature.headerName, value: signature.headerValue)
     }
     request.body = .bytes(ByteBuffer(bytes: body))
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    let response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(loopbackRequestTimeout))
     return (Int(response.status.code), Array(try await response.body.collect(upTo: 2 << 20).readableBytesView))
 }

@@ -205,7 +205,7 @@ struct ProofNetworkTests {
 func fetch(_ url: String, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: [UInt8]) {
     var request = HTTPClientRequest(url: url)
     for (name, value) in headers { request.headers.add(name: name, value: value) }
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    let response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(loopbackRequestTimeout))
     var fields: [String: String] = [:]
     for field in response.headers { fields[field.name.lowercased()] = field.value }
     return (Int(response.status.code), fields, Array(try await response.body.collect(upTo: 4 << 20).readableBytesView))

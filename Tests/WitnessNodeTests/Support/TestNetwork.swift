@@ -117,7 +117,7 @@ extension TestNetwork.Member {
     func freshness(_ origin: String) async throws -> (json: JSONValue, note: CosignedCheckpoint)? {
         let hex = SHA256.hash(Array(origin.utf8)).hexString
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(url)/witness/v1/freshness/\(hex)"),
-                                                           timeout: .seconds(5))
+                                                           timeout: TimeAmount(loopbackRequestTimeout))
         let body = Array(try await response.body.collect(upTo: 1 << 20).readableBytesView)
         guard response.status.code == 200 else { return nil }
         let json = try JSONParser.parse(body)
