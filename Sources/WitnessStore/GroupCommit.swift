@@ -8,8 +8,7 @@ import WitnessCore
 ///
 /// Each publish is still acknowledged only after the transaction that holds it has committed:
 /// its continuation is resumed with the commit's outcome, never before. A replayed signature is
-/// refused alone (found before anything of it is written; each publish also runs in a savepoint
-/// of its own) and the others of its batch commit; any other failure, or a failed commit, fails
+/// refused alone (found before anything of it is written) and the others of its batch commit; any other failure, or a failed commit, fails
 /// every publish of the batch, and none of them is in the ledger. The chain is extended in
 /// arrival order, as serialised as before: one batch at a time on the one SQLite writer.
 ///
@@ -68,15 +67,20 @@ final class GroupCommit: Sendable {
             let outcomes: [Result<AppendedEntry, any Error>]
             do {
                 outcomes = try await writer.write { db in
-                    try jobs.map { job in
-                        // A replay is refused alone (it is found before anything is written). Any
-                        // other failure fails the whole batch: SQLite may have rolled the
-                        // transaction back by itself (a full disk, an I/O error), and a later
-                        // publish must never be acknowledged beside an earlier one that was lost.
-                        do { return .success(try Self.append(job, in: db)) } catch StoreError.duplicateSignature {
+                    // The chain is read once per batch and its tip stored once, after the last job.
+                    let chain = try WitnessDatabase.loadChain(db)
+                    let outcomes = try jobs.map { job -> Result<AppendedEntry, any Error> in
+                        // A replay is refused alone: it is found before anything of it is written,
+                        // and the chain is not extended. Any other failure fails the whole batch:
+                        // SQLite may have rolled the transaction back by itself (a full disk, an
+                        // I/O error), and a later publish must never be acknowledged beside an
+                        // earlier one that was lost. So no savepoint per job is needed.
+                        do { return .success(try Self.append(job, onto: chain, in: db)) } catch StoreError.duplicateSignature {
                             return .failure(StoreError.duplicateSignature)
                         }
                     }
+                    try WitnessDatabase.storeTip(chain, in: db)
+                    return outcomes
                 }
             } catch {
                 outcomes = Array(repeating: .failure(error), count: batch.count)
@@ -110,21 +114,16 @@ final class GroupCommit: Sendable {
         }
     }
 
-    /// One publish inside the batch's transaction, in a savepoint of its own.
-    private static func append(_ job: Job, in db: Database) throws -> AppendedEntry {
-        var appended: AppendedEntry?
-        try db.inSavepoint {
-            let entry = try WitnessDatabase.append(job.request, created: job.created, in: db)
-            if let crossSign = job.crossSign {
-                try db.execute(sql: """
-                    INSERT INTO cross_sign_received (position, clientid, source_key, cross_sign_at, currhash, summaryhash)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [entry.position, job.clientID, Data(job.request.publicKey.bytes), crossSign.crossSignAt,
-                                     crossSign.currhash, crossSign.summaryhash])
-            }
-            appended = entry
-            return .commit
+    /// One publish inside the batch's transaction: its entry, and the cross-sign it records.
+    private static func append(_ job: Job, onto chain: Blakechain, in db: Database) throws -> AppendedEntry {
+        let entry = try WitnessDatabase.append(job.request, created: job.created, onto: chain, in: db)
+        if let crossSign = job.crossSign {
+            try db.cachedStatement(sql: """
+                INSERT INTO cross_sign_received (position, clientid, source_key, cross_sign_at, currhash, summaryhash)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [entry.position, job.clientID, Data(job.request.publicKey.bytes), crossSign.crossSignAt,
+                                         crossSign.currhash, crossSign.summaryhash])
         }
-        return appended!
+        return entry
     }
 }

@@ -54,29 +54,48 @@ extension WitnessDatabase {
     /// The append step inside an open transaction, for services that combine it with other writes.
     package static func append(_ request: LedgerAppend, created: String, in db: Database) throws -> AppendedEntry {
         let chain = try loadChain(db)
+        let appended = try append(request, created: created, onto: chain, in: db)
+        try storeTip(chain, in: db)
+        return appended
+    }
+
+    /// The append step for a caller holding the chain across several appends in one transaction
+    /// (group commit): the entry row only; the caller stores the tip once, with `storeTip`, before
+    /// the transaction ends. A replayed signature is refused before anything is written.
+    package static func append(_ request: LedgerAppend, created: String, onto chain: Blakechain, in db: Database) throws -> AppendedEntry {
         if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM ledger_entry WHERE signature = ?"), arguments: [Data(request.signature)]) == true {
             throw StoreError.duplicateSignature
         }
         let (currhash, summaryhash) = chain.append(created: created, publicKey: request.publicKey.bytes,
                                                    signature: request.signature, body: request.contents.utf8)
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO signer (publickey) VALUES (?)").execute(arguments: [Data(request.publicKey.bytes)])
-        let signer = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM signer WHERE publickey = ?"), arguments: [Data(request.publicKey.bytes)])!
+        let key = Data(request.publicKey.bytes)
+        let signer: Int64
+        if let known = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM signer WHERE publickey = ?"), arguments: [key]) {
+            signer = known
+        } else {
+            try db.cachedStatement(sql: "INSERT INTO signer (publickey) VALUES (?)").execute(arguments: [key])
+            signer = db.lastInsertedRowID
+        }
         let canonical = Base64URL.encode(request.signature)
         try db.cachedStatement(sql: """
             INSERT INTO ledger_entry (position, contents, currhash, summaryhash, created, signer, signature, signature_text)
             VALUES (?, \(StoredText.bind), ?, ?, \(StoredText.bind), ?, ?, ?)
             """).execute(arguments: [chain.size, StoredText.value(request.contents), Data(currhash), Data(summaryhash), StoredText.value(created), signer,
                              Data(request.signature), request.signatureText == canonical ? nil : request.signatureText])
+        return AppendedEntry(position: chain.size, currhash: Base64URL.encode(currhash),
+                             summaryhash: Base64URL.encode(summaryhash), created: created)
+    }
+
+    /// Stores the chain's tip (size, currhash, hash state) as the ledger's.
+    package static func storeTip(_ chain: Blakechain, in db: Database) throws {
         let tip = chain.tip
         try db.cachedStatement(sql: """
             INSERT INTO ledger_tip (id, size, currhash, hashstate) VALUES (1, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET size = excluded.size, currhash = excluded.currhash, hashstate = excluded.hashstate
             """).execute(arguments: [tip.size, Data(tip.currhash), Data(tip.hashstate)])
-        return AppendedEntry(position: chain.size, currhash: Base64URL.encode(currhash),
-                             summaryhash: Base64URL.encode(summaryhash), created: created)
     }
 
-    private static func loadChain(_ db: Database) throws -> Blakechain {
+    package static func loadChain(_ db: Database) throws -> Blakechain {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, currhash, hashstate FROM ledger_tip WHERE id = 1")) else {
             return Blakechain()
         }
