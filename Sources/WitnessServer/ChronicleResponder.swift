@@ -31,6 +31,8 @@ struct ChronicleResponder: HTTPResponder {
     let inflight: InflightBodies
     /// Who is asking.
     let address: ClientAddress
+    /// The C2SP tlog-witness role (`POST /add-checkpoint`).
+    let logWitness: LogWitness
 
     /// The bucket every stranger's gossip shares.
     static let strangersKey = "strangers"
@@ -44,6 +46,7 @@ struct ChronicleResponder: HTTPResponder {
         failures = RateLimiter(.init(rate: 2, burst: 30))
         inflight = InflightBodies(limit: config.maxInflightBodyBytes)
         address = ClientAddress(trustedProxies: Set(config.trustedProxies))
+        logWitness = LogWitness(service: api.service)
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -56,6 +59,7 @@ struct ChronicleResponder: HTTPResponder {
     /// The answer and its metrics label (the route pattern, found while routing: a path is parsed once).
     func route(_ request: Request, context: Context) async throws -> (Response, String) {
         let path = request.uri.path
+        if path == Self.addCheckpointPath { return (await addCheckpoint(request, context: context), path) }
         if WitnessAPI.handles(path) { return (try await witnessRoute(request, context: context), ChronicleRoute.witnessLabel(path)) }
         guard path != "/metrics" else { return (metricsPage(context), path) }
         let route = ChronicleRoute.parse(path: path)

@@ -301,6 +301,27 @@ enum Migrations {
         migrator.registerMigration("v12-compact-since") { db in
             try db.execute(sql: "ALTER TABLE upstream_response ADD COLUMN rows_style INTEGER")
         }
+        // Issue 12: Merkle logs witnessed through C2SP tlog-witness `add-checkpoint`. A log is
+        // never removed (add-only, like a log list); `size`, `root` and `note` are the latest
+        // checkpoint cosigned (NULL: none yet), replaced only by a consistent one.
+        migrator.registerMigration("v13-merkle-logs") { db in
+            try db.execute(sql: """
+                CREATE TABLE merkle_log (
+                    origin TEXT PRIMARY KEY,
+                    qpd REAL CHECK (qpd IS NULL OR qpd > 0),
+                    added TEXT NOT NULL,
+                    size INTEGER CHECK (size IS NULL OR size >= 0),
+                    root BLOB CHECK (root IS NULL OR length(root) = 32),
+                    note TEXT,
+                    cosigned_at INTEGER
+                ) WITHOUT ROWID;
+                CREATE TABLE merkle_log_key (
+                    origin TEXT NOT NULL REFERENCES merkle_log(origin),
+                    vkey TEXT NOT NULL,
+                    PRIMARY KEY (origin, vkey)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

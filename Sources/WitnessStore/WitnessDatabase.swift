@@ -14,6 +14,9 @@ public struct WitnessDatabase: Sendable {
     package let upstreamCommits = CommitCounter(table: "upstream")
     /// Client publishes, committed in groups.
     let publishes: GroupCommit
+    /// add-checkpoint requests waiting for, or inside, their write transaction (tests watch it
+    /// to know that racing requests have all reached the writer).
+    package let checkpointsPending = PendingCount()
 
     /// Wraps a writer and migrates it to the current schema.
     package init(_ writer: any DatabaseWriter) throws {

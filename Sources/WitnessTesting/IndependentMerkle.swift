@@ -31,4 +31,20 @@ package enum IndependentMerkle {
         if m < split { return path(m, leaves[..<middle]) + [hash(leaves[middle...])] }
         return path(m - split, leaves[middle...]) + [hash(leaves[..<middle])]
     }
+
+    /// RFC 6962 §2.1.2 `PROOF(m, D[n])`, the naive recursive way: the consistency proof from the
+    /// tree of the first `oldSize` leaves to the tree of all `leaves`.
+    package static func consistencyProof(oldSize: Int, leaves: [[UInt8]]) -> [[UInt8]] {
+        guard oldSize > 0, oldSize < leaves.count else { return [] }
+        return subproof(oldSize, leaves[...], complete: true)
+    }
+
+    private static func subproof(_ m: Int, _ leaves: ArraySlice<[UInt8]>, complete: Bool) -> [[UInt8]] {
+        if m == leaves.count { return complete ? [] : [hash(leaves)] }
+        var k = 1
+        while k * 2 < leaves.count { k *= 2 }
+        let middle = leaves.startIndex + k
+        if m <= k { return subproof(m, leaves[..<middle], complete: complete) + [hash(leaves[middle...])] }
+        return subproof(m - k, leaves[middle...], complete: false) + [hash(leaves[..<middle])]
+    }
 }

@@ -12,26 +12,6 @@ struct GroupCommitTests {
     let client = Ed25519SecretKey(seed: [UInt8](repeating: 0x31, count: 32))
     let t0 = Timestamp(seconds: 1_795_000_000)
 
-    /// Holds the SQLite writer in a transaction of its own until `release` is called, so the
-    /// publishes submitted meanwhile must queue: the test decides what waits, not the scheduler.
-    final class HeldWriter: Sendable {
-        private let entered = DispatchSemaphore(value: 0)
-        private let gate = DispatchSemaphore(value: 0)
-
-        init(_ database: WitnessDatabase) {
-            let (entered, gate) = (self.entered, self.gate)
-            Thread.detachNewThread {
-                try? database.writer.writeWithoutTransaction { _ in
-                    entered.signal()
-                    gate.wait()
-                }
-            }
-            entered.wait()
-        }
-
-        func release() { gate.signal() }
-    }
-
     func publish(_ database: WitnessDatabase, _ bodies: [String], replaying replayed: Int? = nil)
         async -> [Result<AppendedEntry, any Error>] {
         let requests = bodies.map { LedgerAppend.signed($0, by: client) } + (replayed.map { [LedgerAppend.signed(bodies[$0], by: client)] } ?? [])

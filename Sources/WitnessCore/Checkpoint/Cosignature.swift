@@ -20,9 +20,13 @@ public struct Cosignature: Sendable, Hashable {
 
     /// Cosigns `checkpoint` at `time` with `key` under `name`.
     public static func sign(_ checkpoint: Checkpoint, time: UInt64, name: String, key: Ed25519SecretKey) -> Cosignature {
+        sign(text: checkpoint.text, time: time, name: name, key: key)
+    }
+
+    /// Cosigns a checkpoint whose note text is `text` (a Merkle log's, extension lines included).
+    public static func sign(text: String, time: UInt64, name: String, key: Ed25519SecretKey) -> Cosignature {
         let vkey = VerifierKey(name: name, publicKey: key.publicKey)
-        let sig = key.signature(for: message(checkpointText: checkpoint.text, time: time))
-        return Cosignature(name: name, keyID: vkey.keyID, time: time, signature: sig)
+        return Cosignature(name: name, keyID: vkey.keyID, time: time, signature: key.signature(for: message(checkpointText: text, time: time)))
     }
 
     /// Makes a cosignature from its parts.

@@ -1,0 +1,51 @@
+import Synchronization
+
+/// Each Merkle log's `qpd` (queries per day, from its `log add --qpd` or its log-list entry),
+/// enforced with 429 (issue 12, item 3).
+///
+/// A log-signed checkpoint can be replayed by anyone, so a single budget per log would let a
+/// stranger spend the log's budget by resending its latest checkpoint. Requests that would
+/// advance the held tree (only someone holding a newer log-signed checkpoint can make one) and
+/// requests that cannot (replays, stale old sizes, conflicts) spend separate budgets of `qpd`
+/// each: a replaying stranger is throttled without the log's own pushes being refused.
+final class LogQueryBudget: Sendable {
+    private struct Bucket: Sendable {
+        var tokens: Double
+        var at: ContinuousClock.Instant
+    }
+
+    private struct Key: Hashable, Sendable {
+        var origin: String
+        var advancing: Bool
+    }
+
+    private let buckets = Mutex<[Key: Bucket]>([:])
+    private let maxKeys: Int
+
+    init(maxKeys: Int = 100_000) { self.maxKeys = maxKeys }
+
+    /// A day's budget of `qpd` arrives evenly; a burst may spend a minute's worth, at least 10.
+    static func burst(qpd: Double) -> Double { max(10, qpd / 1440) }
+
+    /// Takes one query from `origin`'s budget; nil if allowed, else how long until one is available.
+    func acquire(origin: String, advancing: Bool, qpd: Double, now: ContinuousClock.Instant = .now) -> Duration? {
+        let rate = qpd / 86_400, burst = Self.burst(qpd: qpd)
+        return buckets.withLock { buckets in
+            let key = Key(origin: origin, advancing: advancing)
+            var bucket = buckets[key] ?? Bucket(tokens: burst, at: now)
+            let elapsed = now - bucket.at
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            bucket.tokens = min(burst, bucket.tokens + seconds * rate)
+            bucket.at = now
+            guard bucket.tokens >= 1 else {
+                buckets[key] = bucket
+                return .milliseconds(Int64(min(86_400_000, ((1 - bucket.tokens) / rate * 1000).rounded(.up))))
+            }
+            bucket.tokens -= 1
+            buckets[key] = bucket
+            // Bounded memory: a full bucket carries no information, so dropping it changes nothing.
+            if buckets.count > maxKeys { buckets = buckets.filter { $0.value.tokens < burst } }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Logging
+import WitnessCore
+import WitnessStore
+
+/// The C2SP tlog-witness role (issue 12): cosigns Merkle logs' checkpoints pushed to
+/// `POST /add-checkpoint` when they are consistent with what this node cosigned before.
+///
+/// SPEC: witness-protocol v2 §9 and C2SP tlog-witness v1.0.0. Checks, in order: the body parses
+/// (400); the origin names a configured log (403; C2SP's current text says 404); one of the log's
+/// keys signed the note and none of its lines fails (403); the log's query budget (429); then,
+/// atomically with the update, the old size and the proof (`AddCheckpointVerdict`).
+public struct LogWitness: Sendable {
+    /// What the route answers.
+    public enum Outcome: Sendable, Equatable {
+        /// The cosignature lines (`— name base64\n`).
+        case cosigned(String)
+        /// The held size (409, `text/x.tlog.size`).
+        case conflict(knownSize: Int)
+        /// A refusal: HTTP status and a one-line reason.
+        case refused(status: Int, reason: String)
+        /// Over the log's query budget: retry after.
+        case throttled(retryAfter: Duration)
+    }
+
+    let database: WitnessDatabase
+    let key: Ed25519SecretKey
+    let name: String
+    let clock: any WallClock
+    let logger: Logger
+    private let budget = LogQueryBudget()
+
+    /// Makes the role for the node `service` (its database, key, name and clock).
+    public init(service: ChronicleService) {
+        database = service.database
+        key = service.key
+        name = service.config.name
+        clock = service.clock
+        logger = Logger(label: "chronicle-witness.tlog-witness")
+    }
+
+    /// The node's cosigning key as a C2SP vkey.
+    public var vkey: VerifierKey { VerifierKey(name: name, publicKey: key.publicKey) }
+
+    /// Handles one add-checkpoint body.
+    public func addCheckpoint(_ body: [UInt8]) async -> Outcome {
+        let request: AddCheckpointRequest
+        do { request = try AddCheckpointRequest(parsing: body) } catch {
+            return .refused(status: 400, reason: "\(error)")
+        }
+        let origin = request.checkpoint.origin
+        do {
+            guard let log = try database.merkleLog(origin: origin) else {
+                return .refused(status: 403, reason: "unknown log: no log with origin \(origin.debugDescription) is configured")
+            }
+            guard request.note.isSigned(byAnyOf: log.keys) else {
+                return .refused(status: 403, reason: "the checkpoint is not signed by a key of log \(origin.debugDescription)")
+            }
+            if let qpd = log.qpd {
+                let advancing = request.oldSize == (log.size ?? 0) && request.checkpoint.size > (log.size ?? 0)
+                if let wait = budget.acquire(origin: origin, advancing: advancing, qpd: qpd) { return .throttled(retryAfter: wait) }
+            }
+            let now = clock.now().seconds
+            switch try await database.witnessCheckpoint(request, at: now) {
+            case .unknownLog:
+                return .refused(status: 403, reason: "unknown log: no log with origin \(origin.debugDescription) is configured")
+            case .decided(.cosign):
+                let cosignature = Cosignature.sign(text: request.checkpoint.text,
+                                                   time: UInt64(max(0, now)), name: name, key: key)
+                logger.debug("cosigned", metadata: ["origin": "\(origin)", "size": "\(request.checkpoint.size)"])
+                return .cosigned(cosignature.line.text + "\n")
+            case .decided(.conflict(let known)):
+                return .conflict(knownSize: known)
+            case .decided(.oldSizeTooLarge):
+                return .refused(status: 400, reason: "old size \(request.oldSize) is larger than the checkpoint's size \(request.checkpoint.size)")
+            case .decided(.inconsistent):
+                logger.warning("inconsistent checkpoint", metadata: ["origin": "\(origin)", "size": "\(request.checkpoint.size)"])
+                return .refused(status: 400, reason: "the consistency proof does not verify from size \(request.oldSize) to \(request.checkpoint.size)")
+            case .decided(.rootMismatch):
+                logger.warning("same size, other root", metadata: ["origin": "\(origin)", "size": "\(request.checkpoint.size)"])
+                return .refused(status: 422, reason: "size \(request.checkpoint.size) was cosigned with another root")
+            }
+        } catch StoreError.cosigningRefused(let reason) {
+            return .refused(status: 503, reason: "this witness does not cosign: \(reason)")
+        } catch {
+            logger.error("add-checkpoint failed", metadata: ["error": "\(error)"])
+            return .refused(status: 500, reason: "internal error; the node logged the details")
+        }
+    }
+}
