@@ -3,7 +3,7 @@
 # Chronicle records, checkpoints, signed notes and cosignatures, gossip messages, evidence and its
 # verifier, vkeys, position attestations, base64 and timestamps.
 #
-#   Scripts/fuzz.sh [SECONDS]     total fuzzing time, split over the 9 targets (default 60)
+#   Scripts/fuzz.sh [SECONDS]     total fuzzing time, split over the 10 targets (default 60)
 #
 # Builds the harness with -sanitize=fuzzer,address and -D FUZZING into .build-fuzz (release, so
 # a few thousand inputs a second; overflow and bounds checks stay on), seeds one corpus per target
@@ -40,7 +40,7 @@ rm -rf "$SEEDS"
 "$REPLAY" --write-seeds "$SEEDS" --fixtures Tests/Fixtures/chronicle-real
 "$REPLAY" "$SEEDS" >/dev/null   # every seed keeps every property before fuzzing starts
 
-TARGETS=(json entry checkpoint note gossip evidence vkey attestation encodings)
+TARGETS=(json entry checkpoint note gossip evidence vkey attestation encodings addCheckpoint)
 PER=$(( TOTAL / ${#TARGETS[@]} ))
 (( PER >= 1 )) || PER=1
 mkdir -p "$SCRATCH/crashes" "$SCRATCH/logs"

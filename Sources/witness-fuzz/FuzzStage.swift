@@ -26,6 +26,12 @@ struct FuzzStage {
     let signedPairs: Set<[UInt8]>
     /// Every body the harness upstream signed.
     let signedBodies: Set<[UInt8]>
+    /// A Merkle log's key (C2SP signed-note Ed25519), the add-checkpoint bodies it made and the
+    /// note texts it signed.
+    let logSecret = Ed25519SecretKey(seed: [UInt8](repeating: 0x22, count: 32))
+    var logKey: LogKey { LogKey(name: "fuzz.example.org/log", publicKey: logSecret.publicKey)! }
+    let addCheckpoints: [[UInt8]]
+    let logNotes: Set<String>
 
     private init() {
         witnesses = witnessKeys.enumerated().map { VerifierKey(name: "w\($0.offset).example.org", publicKey: $0.element.publicKey) }
@@ -74,6 +80,22 @@ struct FuzzStage {
         for n in notes { for line in n.note.lines { pairs.insert(Array((n.checkpoint.text + line.text).utf8)) } }
         signedPairs = pairs
         signedBodies = Set(bodies.values.map(\.body))
+        // The log's tree over the main chain's currhashes, pushed at sizes 2, 5 and 6.
+        let leaves = main.compactMap { Base64URL.decode($0.currhash) }
+        let tree = { (size: Int) in Checkpoint(origin: "fuzz.example.org/log", chain: Array(leaves.prefix(size))) }
+        var requests: [[UInt8]] = []
+        var texts: Set<String> = []
+        var old = 0
+        for size in [2, 5, 6] {
+            let text = tree(size).text + (size == 6 ? "extension line\n" : "")
+            let line = LogKey.sign(text, name: "fuzz.example.org/log", with: logSecret)!
+            let proof = (try? MerkleTree(size: size, nodes: MerkleLeaves(leaves: leaves)).consistencyProof(from: old)) ?? []
+            requests.append(try! AddCheckpointRequest(oldSize: old, proof: old == 0 ? [] : proof, note: SignedNote(text: text, lines: [line])).body)
+            texts.insert(text)
+            old = size
+        }
+        addCheckpoints = requests
+        logNotes = texts
 
         let at = Timestamp(seconds: 1_800_000_100)
         let key = upstream.publicKey, reporter = witnesses[0], origin = self.origin

@@ -4,7 +4,7 @@ import WitnessCore
 /// each must keep. A broken property traps (`fatalError`), which libFuzzer reports as a crash and
 /// saves the input; a parser that throws its typed error is fine.
 enum FuzzTarget: UInt8, CaseIterable {
-    case json, entry, checkpoint, note, gossip, evidence, vkey, attestation, encodings
+    case json, entry, checkpoint, note, gossip, evidence, vkey, attestation, encodings, addCheckpoint
 
     /// The target for an input, and the bytes it reads.
     static func split(_ input: [UInt8]) -> (FuzzTarget, ArraySlice<UInt8>)? {
@@ -25,6 +25,7 @@ enum FuzzTarget: UInt8, CaseIterable {
         case .vkey: Self.vkey(bytes)
         case .attestation: Self.attestation(bytes)
         case .encodings: Self.encodings(bytes)
+        case .addCheckpoint: Self.addCheckpoint(bytes)
         }
     }
 
@@ -118,6 +119,25 @@ enum FuzzTarget: UInt8, CaseIterable {
         guard let vkey = VerifierKey(text) else { return }
         require(Array(vkey.description.utf8) == Array(text.utf8), "accepted a non-canonical vkey")
         require(SignedNote.isValidKeyName(vkey.name), "accepted an invalid name")
+    }
+
+    /// A C2SP add-checkpoint body: what parses re-serialises to its bytes, the decision never
+    /// traps whatever the held tree, and only the stage's log key signs what the stage signed.
+    static func addCheckpoint(_ bytes: [UInt8]) {
+        guard let request = try? AddCheckpointRequest(parsing: bytes) else { return }
+        // Signature base64 is read as Go reads it (unused bits ignored); everything else is canonical.
+        require((try? AddCheckpointRequest(parsing: request.body)) == request, "the body does not re-read as itself")
+        require(request.body.count <= bytes.count, "re-serialised longer than read")
+        require(request.proof.count <= RFC6962.maxProofHashes && request.proof.allSatisfy { $0.count == 32 }, "proof shape")
+        let stage = FuzzStage.shared
+        for held in [nil, (size: 0, root: RFC6962.emptyRoot), (size: request.oldSize, root: request.checkpoint.root),
+                     (size: request.oldSize, root: [UInt8](repeating: 7, count: 32))] as [(size: Int, root: [UInt8])?] {
+            let verdict = AddCheckpointVerdict.decide(held: held, request: request)
+            if verdict == .cosign { require(request.oldSize <= request.checkpoint.size, "cosigned a smaller tree") }
+        }
+        if request.note.isSigned(byAnyOf: [stage.logKey]) {
+            require(stage.logNotes.contains(request.note.text), "the stage log key verifies a text it never signed")
+        }
     }
 
     static func attestation(_ bytes: [UInt8]) {

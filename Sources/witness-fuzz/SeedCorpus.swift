@@ -19,6 +19,7 @@ enum SeedCorpus {
             add(.json, evidence.canonicalBytes)
         }
         for message in stage.gossip { add(.gossip, message.bytes) }
+        for body in stage.addCheckpoints { add(.addCheckpoint, body) }
         for attestation in stage.attestations { add(.attestation, PHPJSON.pretty(attestation.json)) }
         for vkey in stage.witnesses { add(.vkey, Array(vkey.description.utf8)) }
         for entry in stage.main + stage.fork.suffix(3) {

@@ -53,7 +53,11 @@ public struct SignedNote: Sendable, Hashable {
     /// Works on UTF-8 bytes, never on Swift `Character`s: "\r\n" is one Character, so a
     /// Character split would hide a line break from this parser that a byte-based one
     /// (golang.org/x/mod/sumdb/note, every C2SP implementation) sees.
-    public init(parsing note: String, maxLines: Int = 100) throws(NoteError) {
+    ///
+    /// `lenientSignatures` reads signature base64 as Go does (non-zero unused bits accepted), for
+    /// C2SP add-checkpoint: such a line of a known key then fails verification (403) as on every
+    /// Go witness, instead of failing the parse (400). Gossip and evidence stay strict.
+    public init(parsing note: String, maxLines: Int = 100, lenientSignatures: Bool = false) throws(NoteError) {
         let bytes = Array(note.utf8)
         guard bytes.last == 0x0A else { throw .malformedNote("the note does not end with a newline") }
         // SPEC: C2SP signed-note (sumdb/note `Open`) — "valid UTF-8 with no non-newline ASCII control characters".
@@ -82,7 +86,8 @@ public struct SignedNote: Sendable, Hashable {
             let name = parts.first.map { String(decoding: $0, as: UTF8.self) } ?? ""
             // SPEC: C2SP signed-note — a key name is non-empty, without Unicode spaces or '+'.
             guard parts.count == 2, Self.isValidKeyName(name),
-                  let sig = Base64.decode(String(decoding: parts[1], as: UTF8.self)), sig.count >= 5 else {
+                  let sig = Base64.decode(String(decoding: parts[1], as: UTF8.self), ignoringTrailingBits: lenientSignatures),
+                  sig.count >= 5 else {
                 throw .malformedNote("signature line \"\(shown)\" is not \"— name base64\"")
             }
             lines.append(Line(name: name, bytes: sig))

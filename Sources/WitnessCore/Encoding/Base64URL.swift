@@ -88,13 +88,20 @@ public enum Base64 {
 
     /// Strict decoding: padding required, canonical trailing bits, nothing outside the alphabet.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        decode(text, ignoringTrailingBits: false)
+    }
+
+    /// Decoding as Go's `base64.StdEncoding` does when `ignoringTrailingBits`: padding required,
+    /// the unused low bits of the last character not checked (C2SP note signature lines are read
+    /// this way by every Go witness; see `SignedNote(parsing:lenientSignatures:)`).
+    public static func decode(_ text: some StringProtocol, ignoringTrailingBits: Bool) -> [UInt8]? {
         let input = Array(text.utf8)
         guard input.count % 4 == 0 else { return nil }
         var padding = 0
         while padding < 2, padding < input.count, input[input.count - 1 - padding] == UInt8(ascii: "=") { padding += 1 }
         guard let (out, leftover) = Sextets.decode(input[..<(input.count - padding)], table: decodeTable) else { return nil }
         // Reject non-canonical encodings: leftover bits must be zero.
-        return leftover == 0 ? out : nil
+        return leftover == 0 || ignoringTrailingBits ? out : nil
     }
 }
 

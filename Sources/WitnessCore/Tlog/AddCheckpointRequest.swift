@@ -56,7 +56,7 @@ public struct AddCheckpointRequest: Sendable, Hashable {
         guard oldSize > 0 || proof.isEmpty else { throw .malformedNote("a proof from size 0 must be empty") }
         let noteText = String(decoding: body[(split + 2)...], as: UTF8.self)
         guard Array(noteText.utf8) == Array(body[(split + 2)...]) else { throw .malformedNote("the checkpoint is not valid UTF-8") }
-        let note = try SignedNote(parsing: noteText, maxLines: Self.maxSignatures)
+        let note = try SignedNote(parsing: noteText, maxLines: Self.maxSignatures, lenientSignatures: true)
         self.oldSize = oldSize
         self.proof = proof
         self.note = note
