@@ -19,13 +19,17 @@ package enum TlogWitnessVectors {
     package static let logVkey =
         "sigsum.org/v1/tree/4d6d8825a6bb689d459628312889dfbb0bcd41b5211d9e1ce768b0ff0309e562+5202289b+Af/cLU2Y5BJNP+r3iMDC+av9eWCD0fBJVDfzAux5zxAP"
 
-    /// The file.
-    package static let url = Fixtures.directory.deletingLastPathComponent()
-        .appendingPathComponent("tlog-witness", isDirectory: true).appendingPathComponent("litewitness-sequence.txt")
+    /// The Go checksum database's key (its name is not the origin, `go.sum database tree`).
+    package static let sumdbVkey = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8"
 
-    /// The cases, in order.
-    package static func sequence() throws -> [Case] {
-        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+    /// `Tests/Fixtures/tlog-witness/<name>`.
+    package static func url(_ name: String) -> URL {
+        Fixtures.directory.deletingLastPathComponent().appendingPathComponent("tlog-witness", isDirectory: true).appendingPathComponent(name)
+    }
+
+    /// The cases of a file (default: the litewitness sequence), in order.
+    package static func sequence(_ name: String = "litewitness-sequence.txt") throws -> [Case] {
+        let text = String(decoding: try Data(contentsOf: url(name)), as: UTF8.self)
         var cases: [Case] = []
         for chunk in text.components(separatedBy: "=== ").dropFirst() {
             var lines = chunk.split(separator: "\n", maxSplits: 3, omittingEmptySubsequences: false)

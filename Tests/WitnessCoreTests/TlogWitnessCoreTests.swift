@@ -113,4 +113,39 @@ struct TlogWitnessCoreTests {
         #expect(tally.violations.isEmpty)
         #expect(tally.accepted >= 3)
     }
+
+    @Test("log lists: the witness-network logs/v0 format and tlog-policy log lines; malformed lists name their line")
+    func logLists() throws {
+        let list = """
+            # a comment
+            logs/v0
+
+            vkey sigsum.org/v1/tree/4d6d8825a6bb689d459628312889dfbb0bcd41b5211d9e1ce768b0ff0309e562+5202289b+Af/cLU2Y5BJNP+r3iMDC+av9eWCD0fBJVDfzAux5zxAP
+            \tqpd 24
+            contact sigsum-logs (at) example | https://example.org/x
+            vkey sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8
+            origin go.sum database tree
+            qpd 86400
+            contact golang
+
+            """
+        let parsed = try LogList(parsing: list)
+        #expect(parsed.entries.map(\.origin) == ["sigsum.org/v1/tree/4d6d8825a6bb689d459628312889dfbb0bcd41b5211d9e1ce768b0ff0309e562",
+                                                 "go.sum database tree"])
+        #expect(parsed.entries.map(\.qpd) == [24, 86400])
+        #expect(parsed.entries[0].contact == "sigsum-logs (at) example | https://example.org/x")
+        let policy = try LogList(parsing: "log \(TlogWitnessVectors.sumdbVkey) https://sum.golang.org\nwitness w example+01020304+AAAA\nquorum none\n")
+        #expect(policy.entries.map(\.origin) == ["sum.golang.org"])
+        #expect(policy.entries[0].qpd == nil)
+        for (bad, line) in [("logs/v0\nvkey \(TlogWitnessVectors.sumdbVkey)\ncontact x\n", 3),
+                            ("logs/v0\nvkey \(TlogWitnessVectors.sumdbVkey)\nqpd 0\ncontact x\n", 3),
+                            ("logs/v0\nvkey \(TlogWitnessVectors.sumdbVkey)\nqpd 024\ncontact x\n", 3),
+                            ("logs/v0\nvkey \(TlogWitnessVectors.sumdbVkey)\nqpd 24\n", 3),
+                            ("logs/v0\nqpd 24\n", 2),
+                            ("logs/v0\nvkey example.com/witness+10a1c019+BGSEitir7W6FmBs7OHWyUrh2frtLAvcDrKOx5xu9ao5Q\nqpd 1\ncontact x\n", 2),
+                            ("logs/v0\nvkey \(TlogWitnessVectors.sumdbVkey)\nqpd 1\ncontact x\nvkey \(TlogWitnessVectors.sumdbVkey)\nqpd 1\ncontact y\n", 5)] {
+            #expect(throws: LogList.Failure.self, "\(bad.debugDescription)") { try LogList(parsing: bad) }
+            do { _ = try LogList(parsing: bad) } catch { #expect(error.line == line, "\(bad.debugDescription): \(error)") }
+        }
+    }
 }

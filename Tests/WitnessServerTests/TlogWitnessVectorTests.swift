@@ -47,4 +47,26 @@ struct TlogWitnessVectorTests {
         }
         #expect(try database.merkleLog(origin: "sigsum.org/v1/tree/4d6d8825a6bb689d459628312889dfbb0bcd41b5211d9e1ce768b0ff0309e562")?.size == 5)
     }
+
+    @Test("a real Go checksum database checkpoint: origin with spaces, key named otherwise, cosigned")
+    func sumdb() async throws {
+        let vector = try #require(TlogWitnessVectors.sequence("sumdb.txt").first)
+        let directory = try TemporaryDirectory(prefix: "tlog-sumdb")
+        defer { directory.remove() }
+        let database = try WitnessDatabase.open(path: directory.path("witness.sqlite"))
+        try await database.addMerkleLog(origin: "go.sum database tree", key: LogKey(parsing: TlogWitnessVectors.sumdbVkey), qpd: nil,
+                                        at: Timestamp(seconds: 1_795_000_000))
+        let service = ChronicleService(database: database, key: Ed25519SecretKey(seed: [UInt8](repeating: 0x5B, count: 32)),
+                                       config: NodeConfig(name: "example.com/witness"))
+        let box = PortBox()
+        let app = buildApplication(api: ChronicleAPI(service: service), host: "127.0.0.1", port: 0,
+                                   logger: Logger(label: "tlog-sumdb")) { channel in await box.set(channel.localAddress?.port ?? 0) }
+        try await withRunningServers([(app, box)]) { ports in
+            let response = try await HTTPTransport().send(
+                OutboundRequest(method: "POST", url: "http://127.0.0.1:\(ports[0])/add-checkpoint", body: vector.body),
+                maxBytes: 1 << 16, timeout: loopbackRequestTimeout)
+            #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
+        }
+        #expect(try database.merkleLog(origin: "go.sum database tree")?.size == 35_225_469)
+    }
 }

@@ -95,14 +95,28 @@ public struct LogCheckpoint: Sendable, Hashable {
     public var text: String
 
     /// Parses a checkpoint text.
+    ///
+    /// SPEC: C2SP tlog-checkpoint — the origin MUST be non-empty and only SHOULD avoid spaces
+    /// (Go's sumdb is `go.sum database tree`), so spaces are accepted here, unlike the Chronicle
+    /// origins of witness-protocol §2; control characters never are. A size-0 tree with another
+    /// root than the empty tree's parses, and the verdict refuses it (422).
     public init(text: String) throws(NoteError) {
         let bytes = Array(text.utf8)
         guard bytes.last == 0x0A else { throw .malformedCheckpoint("the text does not end with a newline") }
         let lines = bytes.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false)
         guard lines.count >= 3 else { throw .malformedCheckpoint("expected origin, size and root lines, found \(lines.count) lines") }
         guard lines.dropFirst(3).allSatisfy({ !$0.isEmpty }) else { throw .malformedCheckpoint("an extension line is empty") }
-        let head = lines.prefix(3).map { String(decoding: $0, as: UTF8.self) + "\n" }.joined()
-        self.checkpoint = try Checkpoint(text: head)
+        guard !lines[0].isEmpty, lines[0].allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) else {
+            throw .malformedCheckpoint("the origin line is empty or has control characters")
+        }
+        let sizeText = String(decoding: lines[1], as: UTF8.self), rootText = String(decoding: lines[2], as: UTF8.self)
+        guard let size = AddCheckpointRequest.decimal(sizeText) else {
+            throw .malformedCheckpoint("size line \(sizeText.debugDescription) is not a decimal number without leading zeros")
+        }
+        guard let root = Base64.decode(rootText), root.count == 32 else {
+            throw .malformedCheckpoint("root line \(rootText.debugDescription) is not canonical base64 of 32 bytes")
+        }
+        self.checkpoint = Checkpoint(origin: String(decoding: lines[0], as: UTF8.self), size: size, root: root)
         self.text = text
     }
 
