@@ -102,6 +102,10 @@ public struct WitnessAPI: Sendable {
     func checkpoint(originHash hex: String) throws -> APIResponse {
         guard let answer = try view.freshness(originHash: hex, now: service.clock.now(),
                                               staleAfter: UpstreamState.staleAfter(pollInterval: service.config.pollInterval)) else {
+            // A Merkle log witnessed through add-checkpoint: its latest cosigned checkpoint.
+            if let note = try LogWitness(service: service).latest(originHash: hex) {
+                return APIResponse(status: StatusMap.ok, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(note.utf8))
+            }
             return APIResponse(status: StatusMap.status(WitnessRefusal.notFound("")), headers: [("Content-Type", "text/plain; charset=utf-8")],
                                body: Array("not found\n".utf8))
         }

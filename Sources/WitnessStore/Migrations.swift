@@ -302,12 +302,14 @@ enum Migrations {
             try db.execute(sql: "ALTER TABLE upstream_response ADD COLUMN rows_style INTEGER")
         }
         // Issue 12: Merkle logs witnessed through C2SP tlog-witness `add-checkpoint`. A log is
-        // never removed (add-only, like a log list); `size`, `root` and `note` are the latest
-        // checkpoint cosigned (NULL: none yet), replaced only by a consistent one.
+        // never removed (add-only, like a log list); `size`, `root` and `note` (the checkpoint
+        // with the log's own signature lines) are the latest cosigned (NULL: none yet), replaced
+        // only by a consistent one. `origin_hash` is the monitoring path's lowercase hex SHA-256.
         migrator.registerMigration("v13-merkle-logs") { db in
             try db.execute(sql: """
                 CREATE TABLE merkle_log (
                     origin TEXT PRIMARY KEY,
+                    origin_hash TEXT NOT NULL UNIQUE,
                     qpd REAL CHECK (qpd IS NULL OR qpd > 0),
                     added TEXT NOT NULL,
                     size INTEGER CHECK (size IS NULL OR size >= 0),

@@ -20,7 +20,8 @@ public struct MerkleLog: Sendable, Equatable {
     public var keys: [LogKey]
     /// Queries per day accepted from the log (nil: no limit).
     public var qpd: Double?
-    /// The latest checkpoint cosigned, as its note text (nil: none yet).
+    /// The latest checkpoint cosigned, as a signed note: its text and the log's signature lines
+    /// (nil: none yet).
     public var note: String?
     /// Its size and root.
     public var size: Int?
@@ -43,9 +44,9 @@ extension WitnessDatabase {
     public func addMerkleLog(origin: String, key: LogKey, qpd: Double?, at time: Timestamp) async throws -> MerkleLog {
         try await writer.write { db in
             try db.execute(sql: """
-                INSERT INTO merkle_log (origin, qpd, added) VALUES (?, ?, ?)
+                INSERT INTO merkle_log (origin, origin_hash, qpd, added) VALUES (?, ?, ?, ?)
                 ON CONFLICT(origin) DO UPDATE SET qpd = COALESCE(excluded.qpd, merkle_log.qpd)
-                """, arguments: [origin, qpd, time.atom])
+                """, arguments: [origin, SHA256.hash(Array(origin.utf8)).hexString, qpd, time.atom])
             try db.execute(sql: "INSERT OR IGNORE INTO merkle_log_key (origin, vkey) VALUES (?, ?)", arguments: [origin, key.description])
             return try Self.merkleLog(origin: origin, in: db)!
         }
@@ -63,6 +64,14 @@ extension WitnessDatabase {
         }
     }
 
+    /// The log whose origin's SHA-256 is `hex` (the C2SP monitoring path), if configured.
+    public func merkleLog(originHash hex: String) throws -> MerkleLog? {
+        try reader.read { db in
+            guard let origin = try String.fetchOne(db, sql: "SELECT origin FROM merkle_log WHERE origin_hash = ?", arguments: [hex]) else { return nil }
+            return try Self.merkleLog(origin: origin, in: db)
+        }
+    }
+
     /// The keys of the log named by `origin` (empty: unknown log).
     public func merkleLogKeys(origin: String) throws -> [LogKey] {
         try reader.read { db in try Self.keys(origin: origin, in: db) }
@@ -77,7 +86,9 @@ extension WitnessDatabase {
     /// persisting the new checkpoint must be performed atomically"; the witness "MUST persist the
     /// new checkpoint before responding". Throws `StoreError.cosigningRefused` when this
     /// database may not cosign (state epoch); nothing is stored then.
-    public func witnessCheckpoint(_ request: AddCheckpointRequest, at time: Int64) async throws -> WitnessedCheckpoint {
+    ///
+    /// `note` is what is kept and served: the checkpoint with the log's verified signature lines.
+    public func witnessCheckpoint(_ request: AddCheckpointRequest, note: String, at time: Int64) async throws -> WitnessedCheckpoint {
         checkpointsPending.add(1)
         defer { checkpointsPending.add(-1) }
         return try await writer.write { db in
@@ -88,7 +99,7 @@ extension WitnessDatabase {
             guard verdict == .cosign else { return .decided(verdict) }
             try Self.countCosignature(db)
             try db.cachedStatement(sql: "UPDATE merkle_log SET size = ?, root = ?, note = ?, cosigned_at = ? WHERE origin = ?")
-                .execute(arguments: [request.checkpoint.size, Data(request.checkpoint.root), request.checkpoint.text, time,
+                .execute(arguments: [request.checkpoint.size, Data(request.checkpoint.root), note, time,
                                      request.checkpoint.origin])
             return .decided(.cosign)
         }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import NIOCore
@@ -66,6 +67,14 @@ struct AddCheckpointTests {
     }
 
     func text(_ response: OutboundResponse) -> String { String(decoding: response.body, as: UTF8.self) }
+}
+
+extension [UInt8] {
+    /// Lowercase hex SHA-256, by swift-crypto.
+    var sha256Hex: String { Crypto.SHA256.hash(data: self).map { String(format: "%02x", $0) }.joined() }
+}
+
+extension AddCheckpointTests {
 
     @Test("each request class gets its status, and only consistent checkpoints move the held tree")
     func statusMatrix() async throws {
@@ -126,7 +135,17 @@ struct AddCheckpointTests {
             #expect(cosigned(second, grown) != nil, "\(second.status) \(text(second))")
             #expect(try held() == 20)
             #expect(cosigned(try await post(url, body(old: 20, proof: [], note: grown)), grown) != nil)
-            #expect(try database.merkleLog(origin: origin)?.note == grown.text)
+            #expect(try database.merkleLog(origin: origin)?.note == grown.serialized)
+            // The C2SP monitoring path serves the log's checkpoint with this witness's cosignature.
+            let hex = Array(origin.utf8).sha256Hex
+            let served = try await HTTPTransport().get("\(url)/\(hex)/checkpoint", maxBytes: 1 << 16, timeout: loopbackRequestTimeout)
+            #expect(served.status == 200)
+            let servedText = text(served)
+            #expect(servedText.hasPrefix(grown.serialized))
+            #expect(IndependentCosignature.verify(note: servedText, name: witnessName, publicKey: nodeKey.publicKey.bytes)?.checkpointText == grown.text)
+            let nobody = try await HTTPTransport().get("\(url)/\(Array("nobody".utf8).sha256Hex)/checkpoint", maxBytes: 1 << 16,
+                                                       timeout: loopbackRequestTimeout)
+            #expect(nobody.status == 404)
         }
     }
 

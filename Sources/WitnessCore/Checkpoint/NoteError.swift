@@ -10,6 +10,8 @@ public enum NoteError: Error, Sendable, Equatable, CustomStringConvertible {
     case badSignature(name: String)
     /// A vkey could not be parsed.
     case malformedVerifierKey(String)
+    /// A C2SP add-checkpoint body outside its note is malformed (old size line, proof lines).
+    case malformedRequest(String)
 
     public var description: String {
         switch self {
@@ -17,7 +19,8 @@ public enum NoteError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformedNote(let r): return "malformed signed note: \(r)"
         case .tooManySignatures(let c, let l): return "the note carries \(c) signature lines; at most \(l) are accepted"
         case .badSignature(let n): return "the signature line of \(n) does not verify over the note"
-        case .malformedVerifierKey(let t): return "\"\(t)\" is not a vkey of the form name+hex8(keyid)+base64(0x04||key)"
+        case .malformedVerifierKey(let t): return "\"\(t)\" is not a vkey of the form name+hex8(keyid)+base64(type||key)"
+        case .malformedRequest(let r): return "malformed add-checkpoint request: \(r)"
         }
     }
 }

@@ -22,7 +22,7 @@ public struct AddCheckpointRequest: Sendable, Hashable {
     /// Parses a body; every refusal is a 400 (malformed request).
     public init(parsing body: [UInt8]) throws(NoteError) {
         guard body.count <= Self.maxBodyBytes else {
-            throw .malformedNote("the request body is \(body.count) bytes; at most \(Self.maxBodyBytes) are accepted")
+            throw .malformedRequest("the request body is \(body.count) bytes; at most \(Self.maxBodyBytes) are accepted")
         }
         // The header (old size and proof lines) ends at the first empty line: its lines are never empty.
         var split: Int?
@@ -31,29 +31,29 @@ public struct AddCheckpointRequest: Sendable, Hashable {
             if body[i] == 0x0A, body[i + 1] == 0x0A { split = i; break }
             i += 1
         }
-        guard let split else { throw .malformedNote("no empty line ends the old size and proof lines") }
+        guard let split else { throw .malformedRequest("no empty line ends the old size and proof lines") }
         let header = body[...split].dropLast().split(separator: 0x0A, omittingEmptySubsequences: false)
         guard let first = header.first, first.starts(with: Array("old ".utf8)) else {
-            throw .malformedNote("the first line is not \"old <size>\"")
+            throw .malformedRequest("the first line is not \"old <size>\"")
         }
         let sizeText = String(decoding: first.dropFirst(4), as: UTF8.self)
         guard let oldSize = Self.decimal(sizeText) else {
-            throw .malformedNote("old size \(sizeText.debugDescription) is not a decimal without leading zeros")
+            throw .malformedRequest("old size \(sizeText.debugDescription) is not a decimal without leading zeros")
         }
         let proofLines = header.dropFirst()
         guard proofLines.count <= RFC6962.maxProofHashes else {
-            throw .malformedNote("\(proofLines.count) proof lines; at most \(RFC6962.maxProofHashes) are allowed")
+            throw .malformedRequest("\(proofLines.count) proof lines; at most \(RFC6962.maxProofHashes) are allowed")
         }
         var proof: [[UInt8]] = []
         for line in proofLines {
             let text = String(decoding: line, as: UTF8.self)
             guard let hash = Base64.decode(text), hash.count == RFC6962.hashBytes, Base64.encode(hash) == text else {
-                throw .malformedNote("proof line \(text.debugDescription) is not the base64 of a 32-byte hash")
+                throw .malformedRequest("proof line \(text.debugDescription) is not the base64 of a 32-byte hash")
             }
             proof.append(hash)
         }
         // SPEC: tlog-witness — "The proof MUST be empty if the old size is zero."
-        guard oldSize > 0 || proof.isEmpty else { throw .malformedNote("a proof from size 0 must be empty") }
+        guard oldSize > 0 || proof.isEmpty else { throw .malformedRequest("a proof from size 0 must be empty") }
         let noteText = String(decoding: body[(split + 2)...], as: UTF8.self)
         guard Array(noteText.utf8) == Array(body[(split + 2)...]) else { throw .malformedNote("the checkpoint is not valid UTF-8") }
         let note = try SignedNote(parsing: noteText, maxLines: Self.maxSignatures, lenientSignatures: true)

@@ -41,6 +41,16 @@ public struct LogWitness: Sendable {
     /// The node's cosigning key as a C2SP vkey.
     public var vkey: VerifierKey { VerifierKey(name: name, publicKey: key.publicKey) }
 
+    /// The latest checkpoint cosigned for the log whose origin hashes to `hex` (the C2SP
+    /// monitoring path): the log's signed note with this witness's cosignature, made again at the
+    /// time it was first made (Ed25519 is deterministic: the same line the log received).
+    public func latest(originHash hex: String) throws -> String? {
+        guard let log = try database.merkleLog(originHash: hex), let note = log.note, let time = log.cosignedAt,
+              let parsed = try? SignedNote(parsing: note, lenientSignatures: true) else { return nil }
+        let cosignature = Cosignature.sign(text: parsed.text, time: UInt64(max(0, time)), name: name, key: key)
+        return note + cosignature.line.text + "\n"
+    }
+
     /// Handles one add-checkpoint body.
     public func addCheckpoint(_ body: [UInt8]) async -> Outcome {
         let request: AddCheckpointRequest
@@ -60,7 +70,10 @@ public struct LogWitness: Sendable {
                 if let wait = budget.acquire(origin: origin, advancing: advancing, qpd: qpd) { return .throttled(retryAfter: wait) }
             }
             let now = clock.now().seconds
-            switch try await database.witnessCheckpoint(request, at: now) {
+            // Kept and served: the checkpoint with the log's own lines, not whatever else came along.
+            let logLines = request.note.lines.filter { line in log.keys.contains { $0.names(line) } }
+            let kept = SignedNote(text: request.note.text, lines: logLines).serialized
+            switch try await database.witnessCheckpoint(request, note: kept, at: now) {
             case .unknownLog:
                 return .refused(status: 403, reason: "unknown log: no log with origin \(origin.debugDescription) is configured")
             case .decided(.cosign):
@@ -77,7 +90,9 @@ public struct LogWitness: Sendable {
                 return .refused(status: 400, reason: "the consistency proof does not verify from size \(request.oldSize) to \(request.checkpoint.size)")
             case .decided(.rootMismatch):
                 logger.warning("same size, other root", metadata: ["origin": "\(origin)", "size": "\(request.checkpoint.size)"])
-                return .refused(status: 422, reason: "size \(request.checkpoint.size) was cosigned with another root")
+                return .refused(status: 422, reason: request.checkpoint.size == 0
+                    ? "a tree of size 0 has the empty tree's root (SHA-256 of nothing)"
+                    : "size \(request.checkpoint.size) was cosigned with another root")
             }
         } catch StoreError.cosigningRefused(let reason) {
             return .refused(status: 503, reason: "this witness does not cosign: \(reason)")
