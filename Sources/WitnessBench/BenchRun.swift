@@ -9,8 +9,8 @@ import WitnessStore
 public struct BenchRun: Sendable {
     /// What to run and how long.
     public struct Options: Sendable {
-        /// Sections to run: `chain`, `download`, `publish`, `read`, `export`, `poll`, `gossip`.
-        public var sections: Set<String> = ["chain", "download", "publish", "read", "export", "poll", "gossip"]
+        /// Sections to run: `chain`, `download`, `publish`, `read`, `export`, `poll`, `gossip`, `tlog`.
+        public var sections: Set<String> = ["chain", "download", "publish", "read", "export", "poll", "gossip", "tlog"]
         /// Entries of the large streamed export (section `export`).
         public var exportEntries = 150_000
         /// Entries of the generated chain (figure a).
@@ -124,6 +124,9 @@ public struct BenchRun: Sendable {
             try await PublishBench.run(report, clients: o.publishClients, seconds: o.publishSeconds, bodyBytes: 200,
                                        temp: o.temporaryDirectory, http: http)
             try await PublishBench.serviceAlone(report, clients: 16, seconds: o.publishSeconds, bodyBytes: 200, temp: o.temporaryDirectory)
+        }
+        if o.sections.contains("tlog") {
+            try await AddCheckpointBench.run(report, logs: 1_000, tasks: 16, seconds: o.publishSeconds, temp: o.temporaryDirectory)
         }
         if o.sections.contains("poll") {
             try await PollBench.run(report, cases: o.pollCases, entriesEach: o.pollEntries, temp: o.temporaryDirectory,

@@ -16,7 +16,7 @@ struct BenchRunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run every benchmark (or --only some) and print the figures and a summary table.")
 
-    @Option(help: "Comma-separated sections: chain, download, publish, read, export, poll, gossip (default: all).")
+    @Option(help: "Comma-separated sections: chain, download, publish, read, export, poll, gossip, tlog (default: all).")
     var only: String?
 
     @Option(help: "Seconds per read endpoint under wrk.")
@@ -44,7 +44,7 @@ struct BenchRunCommand: AsyncParsableCommand {
         var options = BenchRun.Options(executable: try Self.executablePath())
         if let only {
             options.sections = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            let known: Set<String> = ["chain", "download", "publish", "read", "export", "poll", "gossip"]
+            let known: Set<String> = ["chain", "download", "publish", "read", "export", "poll", "gossip", "tlog"]
             guard options.sections.isSubset(of: known) else {
                 throw ValidationError("--only takes \(known.sorted().joined(separator: ", "))")
             }
