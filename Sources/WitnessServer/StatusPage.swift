@@ -13,6 +13,7 @@ extension WitnessAPI {
             html += try summary(now: now)
             html += try upstreamTable(now: now)
             html += try await peerTable(now: now)
+            html += try merkleLogTable(now: now)
             html += try evidenceTable()
         } catch {
             service.logger.error("status page read failed: \(error)")
@@ -103,6 +104,21 @@ extension WitnessAPI {
                 + "<td class=\(peer.isTrusted ? "ok" : "bad")>\(peer.isTrusted ? "yes" : "equivocated")</td>"
                 + "<td>\(seen?.lastSuccess.map { Self.age(now.seconds - $0.seconds) + " ago" } ?? "never")</td>"
                 + "<td>\((seen?.lastError ?? "").htmlEscaped)</td><td>\(heads.joined(separator: "<br>"))</td></tr>\n"
+        }
+        return out + "</table>\n"
+    }
+
+    /// Merkle logs witnessed through C2SP add-checkpoint: the 100 most recently cosigned.
+    func merkleLogTable(now: Timestamp) throws -> String {
+        let count = try database.merkleLogCount()
+        guard count > 0 else { return "" }
+        let shown = try database.merkleLogHeads(limit: 100)
+        var out = "<h2>Merkle logs (\(count), C2SP add-checkpoint)</h2>\n"
+        if count > shown.count { out += "<p>The \(shown.count) most recently cosigned; <code>log list</code> shows all.</p>\n" }
+        out += "<table><tr><th>origin</th><th>size cosigned</th><th>last cosigned</th></tr>\n"
+        for log in shown {
+            let age = log.cosignedAt.map { Self.age(max(0, now.seconds - $0)) + " ago" } ?? "never"
+            out += "<tr><td><code>\(log.origin.htmlEscaped)</code></td><td>\(log.size.map(String.init) ?? "—")</td><td>\(age)</td></tr>\n"
         }
         return out + "</table>\n"
     }

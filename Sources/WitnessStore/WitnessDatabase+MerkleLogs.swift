@@ -64,6 +64,20 @@ extension WitnessDatabase {
         }
     }
 
+    /// Every log's origin, cosigned size and time in one query (metrics, status page), most
+    /// recently cosigned first; at most `limit` when given.
+    public func merkleLogHeads(limit: Int? = nil) throws -> [(origin: String, size: Int?, cosignedAt: Int64?)] {
+        try reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT origin, size, cosigned_at FROM merkle_log ORDER BY cosigned_at IS NULL, cosigned_at DESC, origin"
+                                 + (limit.map { " LIMIT \(max(0, $0))" } ?? "")).map { ($0[0], $0[1], $0[2]) }
+        }
+    }
+
+    /// How many logs are configured.
+    public func merkleLogCount() throws -> Int {
+        try reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merkle_log") ?? 0 }
+    }
+
     /// The log whose origin's SHA-256 is `hex` (the C2SP monitoring path), if configured.
     public func merkleLog(originHash hex: String) throws -> MerkleLog? {
         try reader.read { db in

@@ -50,5 +50,9 @@ struct LogCLITests {
             maxBytes: 1 << 16, timeout: loopbackRequestTimeout)
         #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
         #expect(try await runCLI(["log", "list", "--dir", dir], logsIn: temp).stdout.contains("go.sum database tree\t35225469\t86400.0"))
+        let metrics = try await HTTPTransport().get("http://127.0.0.1:\(server.port)/metrics", maxBytes: 1 << 20, timeout: loopbackRequestTimeout)
+        let text = String(decoding: metrics.body, as: UTF8.self)
+        #expect(text.contains("witness_merkle_logs 2"), "\(text)")
+        #expect(text.contains(#"witness_merkle_log_cosigned_size{origin="go.sum database tree"} 35225469"#))
     }
 }

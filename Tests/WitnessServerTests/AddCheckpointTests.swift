@@ -146,6 +146,9 @@ extension AddCheckpointTests {
             let nobody = try await HTTPTransport().get("\(url)/\(Array("nobody".utf8).sha256Hex)/checkpoint", maxBytes: 1 << 16,
                                                        timeout: loopbackRequestTimeout)
             #expect(nobody.status == 404)
+            // The status page lists the log with the size cosigned.
+            let page = text(try await HTTPTransport().get("\(url)/", maxBytes: 1 << 20, timeout: loopbackRequestTimeout))
+            #expect(page.contains("Merkle logs (1, C2SP add-checkpoint)") && page.contains("<code>\(origin)</code></td><td>20</td>"))
         }
     }
 

@@ -82,6 +82,14 @@ public final class NodeMetrics: Sendable {
                     .set(to: status.state.rawValue == state ? 1.0 : 0.0)
             }
         }
+        // Merkle logs witnessed through add-checkpoint (outcomes are the /add-checkpoint request metrics).
+        let logs = try database.merkleLogHeads()
+        registry.makeGauge(name: "witness_merkle_logs").set(Double(logs.count))
+        for log in logs {
+            registry.makeGauge(name: "witness_merkle_log_cosigned_size", labels: [("origin", log.origin)]).set(Double(log.size ?? 0))
+            registry.makeGauge(name: "witness_merkle_log_last_cosign_timestamp_seconds", labels: [("origin", log.origin)])
+                .set(Double(log.cosignedAt ?? 0))
+        }
         var byKind: [String: Int] = Dictionary(uniqueKeysWithValues: EvidenceKind.allCases.map { ($0.rawValue, 0) })
         for record in try database.evidenceList() { byKind[record.kind, default: 0] += 1 }
         for (kind, count) in byKind {
