@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "WitnessBench",
             dependencies: [
-                "CSodium", "WitnessCore", "WitnessStore", "WitnessNode", "WitnessServer",
+                "CSodium", "WitnessCore", "WitnessStore", "WitnessClient", "WitnessNode", "WitnessServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,4 +1,5 @@
 import Foundation
+import WitnessClient
 import WitnessCore
 import WitnessNode
 import WitnessStore
@@ -23,13 +24,10 @@ enum AddCheckpointBench {
         }
     }
 
-    static func run(_ report: BenchReport, logs: Int, tasks: Int, seconds: Double, temp: String?) async throws {
-        report.section("k. C2SP add-checkpoint, durable (real node's LogWitness, SQLite WAL synchronous=FULL on disk; \(logs) logs, \(tasks) tasks, "
-                       + "\(Format.int(seconds)) s)")
+    /// A node witnessing `logs` logs, and each log's successive request bodies.
+    static func prepare(logs: Int, steps: Int, temp: String?) async throws -> (BenchNode, [[[UInt8]]]) {
         let node = try BenchNode("bench-add-checkpoint", in: temp)
-        defer { node.remove() }
         let key = Ed25519SecretKey.generate()
-        let steps = max(2, Int(seconds * 8_000) / logs)
         var perLog: [[[UInt8]]] = []
         for n in 0..<logs {
             let origin = "bench.example/log\(n)"
@@ -37,6 +35,21 @@ enum AddCheckpointBench {
                                                  at: SystemWallClock().now())
             perLog.append(requests(origin: origin, key: key, steps: steps))
         }
+        return (node, perLog)
+    }
+
+    /// Checkpoints stored over all logs (each step grows a log by 3 leaves).
+    static func stored(_ node: BenchNode) throws -> Int {
+        try node.database.merkleLogHeads().reduce(0) { $0 + ($1.size ?? 0) / 3 }
+    }
+
+    static func run(_ report: BenchReport, logs: Int, tasks: Int, seconds: Double, temp: String?) async throws {
+        report.section("k. C2SP add-checkpoint, durable (real node, SQLite WAL synchronous=FULL on disk; \(logs) logs, every request "
+                       + "advancing its log; \(Format.int(seconds)) s per run)")
+        if let wrk = ReadAPIBench.findWrk() { try await overHTTP(report, wrk: wrk, logs: logs, connections: tasks, seconds: seconds, temp: temp) }
+        let (node, perLog) = try await prepare(logs: logs, steps: max(2, Int(seconds * 8_000) / logs), temp: temp)
+        defer { node.remove() }
+        let steps = perLog[0].count
         let witness = LogWitness(service: node.service)
         let bodies = perLog
         // Each task owns its logs and pushes each one's checkpoints in order, round-robin over them.
@@ -62,10 +75,74 @@ enum AddCheckpointBench {
         }
         let (ok, refused) = done.withLock { ($0.ok, $0.refused) }
         let cpu = (ProcessCPU.seconds() - cpuBefore) / Double(max(ok, 1))
-        let stored = try node.database.merkleLogs().reduce(0) { $0 + ($1.size ?? 0) / 3 }
+        let stored = try stored(node)
         guard stored == ok else { throw BenchFailure("add-checkpoint: \(stored) checkpoints stored, \(ok) cosigned") }
-        report.line("   \(ok) cosigned in \(Format.fixed(elapsed, 2)) s, \(refused) refused; CPU \(Format.int(cpu * 1e6)) µs per checkpoint")
-        report.figure("add-checkpoint, durable, \(tasks) tasks (refused: \(refused))", ours: "\(Format.int(Double(ok) / elapsed))/s",
+        report.line("   without HTTP (LogWitness.addCheckpoint from \(tasks) tasks): \(Format.int(Double(ok) / elapsed))/s, \(refused) refused, "
+                    + "CPU \(Format.int(cpu * 1e6)) µs per checkpoint")
+    }
+
+    /// wrk from its own process, `connections` connections, bodies made beforehand; node CPU alone.
+    static func overHTTP(_ report: BenchReport, wrk: String, logs: Int, connections: Int, seconds: Double, temp: String?) async throws {
+        let (node, perLog) = try await prepare(logs: logs, steps: max(2, Int(seconds * 10_000) / logs), temp: temp)
+        defer { node.remove() }
+        let directory = temp ?? FileManager.default.temporaryDirectory.path
+        let file = directory + "/add-checkpoint-\(UUID().uuidString).txt"
+        let scriptPath = directory + "/add-checkpoint-\(UUID().uuidString).lua"
+        defer { for path in [file, scriptPath] { try? FileManager.default.removeItem(atPath: path) } }
+        // Line i is log i % logs at step i / logs: a thread's in-flight window never holds two steps of one log.
+        var out = ""
+        for step in 0..<perLog[0].count {
+            for log in perLog { out += String(decoding: log[step], as: UTF8.self).replacingOccurrences(of: "\n", with: "\t") + "\n" }
+        }
+        try Data(out.utf8).write(to: URL(fileURLWithPath: file))
+        try Data(script.utf8).write(to: URL(fileURLWithPath: scriptPath))
+        let cpuBefore = ProcessCPU.seconds()
+        let (output, statuses) = try await node.serving { base in
+            let root = base.replacingOccurrences(of: "/chronicle", with: "")
+            let output = try await offload {
+                try ReadAPIBench.wrkReport(wrk, ["-t2", "-c\(connections)", "-d\(Int(seconds.rounded(.up)))s", "--latency", "-s", scriptPath,
+                                                 root + "/add-checkpoint", "--", file, "2"])
+            }
+            // The node's own count of answers by status (wrk only counts "non-2xx").
+            let metrics = try await HTTPTransport().get(root + "/metrics", maxBytes: 1 << 24, timeout: .seconds(30))
+            let statuses = String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
+                .filter { $0.hasPrefix("witness_http_request_duration_seconds_count") && $0.contains("route=\"/add-checkpoint\"") && !$0.contains("status=\"200\"") }
+                .map { String($0.drop { $0 != "{" }) }
+            return (output, statuses)
+        }
+        let cpu = ProcessCPU.seconds() - cpuBefore
+        let load = try ReadAPIBench.parseWrk(output)
+        let ok = load.requests - load.errors
+        let stored = try stored(node)
+        // wrk stops with up to one request per connection in flight: committed, not counted.
+        guard stored >= ok, stored <= ok + connections else { throw BenchFailure("add-checkpoint over HTTP: \(ok) answered 200, \(stored) stored") }
+        let rate = Double(ok) / (Double(load.requests) / load.requestsPerSecond)
+        report.line("   over HTTP, \(connections) connections (wrk): \(ok) cosigned, \(load.errors) errors\(statuses.isEmpty ? "" : " " + statuses.joined(separator: ", ")), p99 \(Format.fixed(load.p99Milliseconds, 2)) ms; "
+                    + "CPU (node alone) \(Format.int(cpu / Double(max(ok, 1)) * 1e6)) µs per checkpoint")
+        report.figure("add-checkpoint over HTTP, durable, \(connections) connections (errors: \(load.errors))", ours: "\(Format.int(rate))/s",
                       reference: "—", ratio: "—", target: "≥ 2,000/s")
     }
+
+    /// Each wrk thread takes every second line (tabs back to newlines) and sends each once.
+    static let script = #"""
+    local counter, threads = 0, 0
+    local requests = {}
+    function setup(thread)
+      thread:set("id", threads)
+      threads = threads + 1
+    end
+    function init(args)
+      local path, nthreads, i = args[1], tonumber(args[2]), 0
+      for line in io.lines(path) do
+        if i % nthreads == id then
+          requests[#requests + 1] = wrk.format("POST", nil, {}, (line:gsub("\t", "\n")))
+        end
+        i = i + 1
+      end
+    end
+    function request()
+      counter = counter + 1
+      return requests[counter] or requests[#requests]
+    end
+    """#
 }
