@@ -47,12 +47,17 @@ struct AddCheckpointTests {
 
     /// A node witnessing the test log, served on 127.0.0.1.
     /// On disk: reads run beside a held writer (an in-memory queue would block them behind it).
+    /// The node's clock: fixed, moved only by the tests.
+    let clock = ManualWallClock(Timestamp(seconds: 1_795_000_000))
+
     func withNode(qpd: Double? = nil, _ body: @Sendable (String, WitnessDatabase) async throws -> Void) async throws {
         let directory = try TemporaryDirectory(prefix: "add-checkpoint")
         defer { directory.remove() }
         let database = try WitnessDatabase.open(path: directory.path("witness.sqlite"))
         try await database.addMerkleLog(origin: origin, key: logKey, qpd: qpd, at: Timestamp(seconds: 1_795_000_000))
-        let service = ChronicleService(database: database, key: nodeKey, config: NodeConfig(name: witnessName))
+        // A state epoch, as `init` makes: every cosignature is counted in it.
+        try await database.createNodeState(epoch: "add-checkpoint-test", publicKey: nodeKey.publicKey)
+        let service = ChronicleService(database: database, key: nodeKey, config: NodeConfig(name: witnessName), clock: clock)
         let box = PortBox()
         let app = buildApplication(api: ChronicleAPI(service: service), host: "127.0.0.1", port: 0,
                                    logger: Logger(label: "add-checkpoint")) { channel in await box.set(channel.localAddress?.port ?? 0) }
@@ -134,7 +139,16 @@ extension AddCheckpointTests {
             let second = try await post(url, body(old: 10, note: grown))
             #expect(cosigned(second, grown) != nil, "\(second.status) \(text(second))")
             #expect(try held() == 20)
-            #expect(cosigned(try await post(url, body(old: 20, proof: [], note: grown)), grown) != nil)
+            // The same checkpoint again within a minute: the same cosignature, and nothing written.
+            let writesBefore = try #require(try database.nodeState()?.cosignCount)
+            let again = try await post(url, body(old: 20, proof: [], note: grown))
+            #expect(again.status == 200 && again.body == second.body)
+            #expect(try database.nodeState()?.cosignCount == writesBefore)
+            // A minute later it is cosigned afresh (and counted).
+            clock.advance(seconds: 60)
+            let later = try await post(url, body(old: 20, proof: [], note: grown))
+            #expect(cosigned(later, grown)?.time == UInt64(clock.now().seconds))
+            #expect(try database.nodeState()?.cosignCount == writesBefore + 1)
             #expect(try database.merkleLog(origin: origin)?.note == grown.serialized)
             // The C2SP monitoring path serves the log's checkpoint with this witness's cosignature.
             let hex = Array(origin.utf8).sha256Hex
@@ -167,6 +181,18 @@ extension AddCheckpointTests {
             let winner = a.status == 200 ? 30 : 15
             #expect(text(a.status == 409 ? a : b) == "\(winner)\n")
             #expect(try database.merkleLog(origin: origin)?.size == winner)
+        }
+    }
+
+    @Test("a database that may not cosign (state epoch) answers 503 and stores nothing, replays included")
+    func cosigningRefused() async throws {
+        try await withNode { url, database in
+            let first = note(size: 5)
+            #expect(try await post(url, body(old: 0, note: first)).status == 200)
+            try await database.refuseCosigning("restored from an old backup")
+            #expect(try await post(url, body(old: 5, note: note(size: 9))).status == 503)
+            #expect(try await post(url, body(old: 5, proof: [], note: first)).status == 503)
+            #expect(try database.merkleLog(origin: origin)?.size == 5)
         }
     }
 

@@ -38,6 +38,9 @@ public struct LogWitness: Sendable {
         logger = Logger(label: "chronicle-witness.tlog-witness")
     }
 
+    /// How long a re-submitted held checkpoint is answered with the cosignature already made.
+    static let resubmissionWindow: Int64 = 60
+
     /// The node's cosigning key as a C2SP vkey.
     public var vkey: VerifierKey { VerifierKey(name: name, publicKey: key.publicKey) }
 
@@ -70,6 +73,15 @@ public struct LogWitness: Sendable {
                 if let wait = budget.acquire(origin: origin, advancing: advancing, qpd: qpd) { return .throttled(retryAfter: wait) }
             }
             let now = clock.now().seconds
+            // The held checkpoint again, cosigned less than a minute ago: the same cosignature,
+            // without a write. Anyone can replay a log's public checkpoint; this bounds what such
+            // replays make the disk do to one write per log per minute.
+            if let held = log.note, let at = log.cosignedAt, now - at < Self.resubmissionWindow, now >= at,
+               request.oldSize == request.checkpoint.size, log.size == request.checkpoint.size,
+               (try? SignedNote(parsing: held, lenientSignatures: true))?.text == request.checkpoint.text,
+               try database.nodeState()?.refusal == nil {
+                return .cosigned(Cosignature.sign(text: request.checkpoint.text, time: UInt64(at), name: name, key: key).line.text + "\n")
+            }
             // Kept and served: the checkpoint with the log's own lines, not whatever else came along.
             let logLines = request.note.lines.filter { line in log.keys.contains { $0.names(line) } }
             let kept = SignedNote(text: request.note.text, lines: logLines).serialized
