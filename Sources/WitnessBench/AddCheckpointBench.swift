@@ -123,26 +123,6 @@ enum AddCheckpointBench {
                       reference: "—", ratio: "—", target: "≥ 2,000/s")
     }
 
-    /// Each wrk thread takes every second line (tabs back to newlines) and sends each once.
-    static let script = #"""
-    local counter, threads = 0, 0
-    local requests = {}
-    function setup(thread)
-      thread:set("id", threads)
-      threads = threads + 1
-    end
-    function init(args)
-      local path, nthreads, i = args[1], tonumber(args[2]), 0
-      for line in io.lines(path) do
-        if i % nthreads == id then
-          requests[#requests + 1] = wrk.format("POST", nil, {}, (line:gsub("\t", "\n")))
-        end
-        i = i + 1
-      end
-    end
-    function request()
-      counter = counter + 1
-      return requests[counter] or requests[#requests]
-    end
-    """#
+    /// Request lines are bodies with their newlines as tabs.
+    static let script = PublishLoad.script(request: #"wrk.format("POST", nil, {}, (line:gsub("\t", "\n")))"#)
 }

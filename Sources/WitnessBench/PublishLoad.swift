@@ -13,32 +13,42 @@ enum PublishLoad {
         var latency: Percentiles
     }
 
-    /// The script: each wrk thread takes every `threads`-th line of the request file
-    /// (`clientid signature body`) and sends each once.
-    static let script = #"""
-    local counter, threads = 0, 0
-    local requests = {}
-    function setup(thread)
-      thread:set("id", threads)
-      threads = threads + 1
-    end
-    function init(args)
-      local path, nthreads, i = args[1], tonumber(args[2]), 0
-      for line in io.lines(path) do
-        if i % nthreads == id then
-          local client, signature, body = line:match("^(%S+) (%S+) (.*)$")
-          requests[#requests + 1] = wrk.format("POST", nil, {
-            ["Chronicle-Client-Key-ID"] = client, ["Body-Signature-Ed25519"] = signature,
-            ["Content-Type"] = "application/json" }, body)
+    /// A wrk script in which each thread takes every `threads`-th line of a request file (its
+    /// path and the thread count are the script's arguments) and sends each line once, as the
+    /// request the Lua expression `request` makes of `line`.
+    static func script(request: String) -> String {
+        #"""
+        local counter, threads = 0, 0
+        local requests = {}
+        function setup(thread)
+          thread:set("id", threads)
+          threads = threads + 1
         end
-        i = i + 1
-      end
-    end
-    function request()
-      counter = counter + 1
-      return requests[counter] or requests[#requests]
-    end
-    """#
+        function init(args)
+          local path, nthreads, i = args[1], tonumber(args[2]), 0
+          for line in io.lines(path) do
+            if i % nthreads == id then
+              requests[#requests + 1] = \#(request)
+            end
+            i = i + 1
+          end
+        end
+        function request()
+          counter = counter + 1
+          return requests[counter] or requests[#requests]
+        end
+        """#
+    }
+
+    /// Publish lines are `clientid signature body`.
+    static let script = script(request: #"""
+        (function()
+                local client, signature, body = line:match("^(%S+) (%S+) (.*)$")
+                return wrk.format("POST", nil, {
+                  ["Chronicle-Client-Key-ID"] = client, ["Body-Signature-Ed25519"] = signature,
+                  ["Content-Type"] = "application/json" }, body)
+              end)()
+        """#)
 
     /// Writes `count` signed publish requests spread over `clients` and returns the file's path.
     static func writeRequests(to path: String, count: Int, clients: [(id: String, key: Ed25519SecretKey)], bodyBytes: Int) throws {

@@ -43,6 +43,16 @@ public struct SignedNote: Sendable, Hashable {
         }
     }
 
+    /// The index of the newline that ends the line before the first empty line ("\n\n"), if any.
+    public static func firstEmptyLine(in bytes: [UInt8]) -> Int? {
+        var i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == 0x0A, bytes[i + 1] == 0x0A { return i }
+            i += 1
+        }
+        return nil
+    }
+
     /// The serialized note.
     public var serialized: String {
         text + "\n" + lines.map { $0.text + "\n" }.joined()
@@ -65,13 +75,7 @@ public struct SignedNote: Sendable, Hashable {
             throw .malformedNote("control character 0x\(String(bytes[bad], radix: 16)) at byte \(bad); only newlines are allowed")
         }
         // The text ends at the first empty line ("\n\n"); everything after is signature lines.
-        var split: Int?
-        var i = 0
-        while i + 1 < bytes.count {
-            if bytes[i] == 0x0A, bytes[i + 1] == 0x0A { split = i; break }
-            i += 1
-        }
-        guard let split else { throw .malformedNote("no empty line separates the text from the signatures") }
+        guard let split = Self.firstEmptyLine(in: bytes) else { throw .malformedNote("no empty line separates the text from the signatures") }
         let text = String(decoding: bytes[...split], as: UTF8.self)
         let rest = bytes[(split + 2)...].dropLast()
         let prefix = Array("\u{2014} ".utf8)

@@ -18,24 +18,14 @@ public struct VerifierKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The 4-byte key id.
-    public var keyID: [UInt8] {
-        Array(SHA256.hash(Array(name.utf8) + [0x0A, Self.cosignatureType] + publicKey.bytes).prefix(4))
-    }
+    public var keyID: [UInt8] { NoteKeyText.keyID(name: name, type: Self.cosignatureType, key: publicKey) }
 
     /// The text form.
-    public var description: String {
-        "\(name)+\(keyID.hexString)+\(Base64.encode([Self.cosignatureType] + publicKey.bytes))"
-    }
+    public var description: String { NoteKeyText.text(name: name, type: Self.cosignatureType, key: publicKey) }
 
     /// Parses the text form; nil unless the type is 0x04 and the key id matches.
     public init?(_ text: String) {
-        // Names never contain '+', but standard base64 can: cut at the first two '+' only.
-        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-        // SPEC: C2SP signed-note — the name is non-empty, without Unicode spaces or '+'.
-        guard parts.count == 3, SignedNote.isValidKeyName(parts[0]), parts[1].utf8.count == 8,
-              let raw = Base64.decode(parts[2]), raw.count == 33, raw[0] == Self.cosignatureType,
-              let key = Ed25519PublicKey(bytes: Array(raw[1...])) else { return nil }
-        self.init(name: String(parts[0]), publicKey: key)
-        guard keyID.hexString == parts[1] else { return nil }
+        guard let (name, key) = NoteKeyText.parse(text, type: Self.cosignatureType) else { return nil }
+        self.init(name: name, publicKey: key)
     }
 }

@@ -25,13 +25,7 @@ public struct AddCheckpointRequest: Sendable, Hashable {
             throw .malformedRequest("the request body is \(body.count) bytes; at most \(Self.maxBodyBytes) are accepted")
         }
         // The header (old size and proof lines) ends at the first empty line: its lines are never empty.
-        var split: Int?
-        var i = 0
-        while i + 1 < body.count {
-            if body[i] == 0x0A, body[i + 1] == 0x0A { split = i; break }
-            i += 1
-        }
-        guard let split else { throw .malformedRequest("no empty line ends the old size and proof lines") }
+        guard let split = SignedNote.firstEmptyLine(in: body) else { throw .malformedRequest("no empty line ends the old size and proof lines") }
         let header = body[...split].dropLast().split(separator: 0x0A, omittingEmptySubsequences: false)
         guard let first = header.first, first.starts(with: Array("old ".utf8)) else {
             throw .malformedRequest("the first line is not \"old <size>\"")

@@ -22,26 +22,16 @@ public struct LogKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The 4-byte key id.
-    public var keyID: [UInt8] {
-        Array(SHA256.hash(Array(name.utf8) + [0x0A, Self.ed25519Type] + publicKey.bytes).prefix(4))
-    }
+    public var keyID: [UInt8] { NoteKeyText.keyID(name: name, type: Self.ed25519Type, key: publicKey) }
 
     /// The vkey text.
-    public var description: String {
-        "\(name)+\(keyID.hexString)+\(Base64.encode([Self.ed25519Type] + publicKey.bytes))"
-    }
+    public var description: String { NoteKeyText.text(name: name, type: Self.ed25519Type, key: publicKey) }
 
     /// Parses a vkey; throws unless the type is 0x01 (Ed25519) and the key id matches.
     public init(parsing text: String) throws(NoteError) {
-        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, SignedNote.isValidKeyName(parts[0]), parts[1].utf8.count == 8,
-              let raw = Base64.decode(parts[2]), raw.count == 33, raw[0] == Self.ed25519Type,
-              let key = Ed25519PublicKey(bytes: Array(raw[1...])) else {
-            throw .malformedVerifierKey(text)
-        }
-        self.name = String(parts[0])
+        guard let (name, key) = NoteKeyText.parse(text, type: Self.ed25519Type) else { throw .malformedVerifierKey(text) }
+        self.name = name
         self.publicKey = key
-        guard keyID.hexString == parts[1] else { throw .malformedVerifierKey(text) }
     }
 
     /// Whether `line` is this key's (name and key id match); such a line must verify.
