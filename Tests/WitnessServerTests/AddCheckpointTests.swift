@@ -139,6 +139,8 @@ extension AddCheckpointTests {
             let second = try await post(url, body(old: 10, note: grown))
             #expect(cosigned(second, grown) != nil, "\(second.status) \(text(second))")
             #expect(try held() == 20)
+            // The same checkpoint with a proof where none belongs is still refused, not answered from the store.
+            #expect(try await post(url, body(old: 20, proof: [RFC6962.emptyRoot], note: grown)).status == 400)
             // The same checkpoint again within a minute: the same cosignature, and nothing written.
             let writesBefore = try #require(try database.nodeState()?.cosignCount)
             let again = try await post(url, body(old: 20, proof: [], note: grown))
@@ -221,8 +223,10 @@ extension AddCheckpointTests {
             let throttled = try await post(url, body(old: 10, proof: [], note: held))
             #expect(throttled.status == 429)
             #expect(Int(throttled.values("Retry-After").first ?? "") ?? 0 >= 1)
-            // The log pushes a newer tree: another budget.
+            // A newer checkpoint with a bogus proof spends the replayers' budget, not the log's.
             let grown = note(size: 12)
+            #expect(try await post(url, body(old: 10, proof: [RFC6962.emptyRoot], note: grown)).status == 429)
+            // The log pushes the newer tree with its proof: its own budget.
             #expect(try await post(url, body(old: 10, note: grown)).status == 200)
             #expect(try database.merkleLog(origin: origin)?.size == 12)
         }

@@ -5,9 +5,10 @@ import Synchronization
 ///
 /// A log-signed checkpoint can be replayed by anyone, so a single budget per log would let a
 /// stranger spend the log's budget by resending its latest checkpoint. Requests that would
-/// advance the held tree (only someone holding a newer log-signed checkpoint can make one) and
-/// requests that cannot (replays, stale old sizes, conflicts) spend separate budgets of `qpd`
-/// each: a replaying stranger is throttled without the log's own pushes being refused.
+/// advance the held tree (a newer log-signed checkpoint with a proof that verifies: only the log,
+/// or someone relaying its real progress, can make one) and requests that cannot (replays, stale
+/// old sizes, bogus proofs, conflicts) spend separate budgets of `qpd` each: a replaying stranger
+/// is throttled without the log's own pushes being refused.
 final class LogQueryBudget: Sendable {
     private struct Bucket: Sendable {
         var tokens: Double

@@ -69,7 +69,12 @@ public struct LogWitness: Sendable {
                 return .refused(status: 403, reason: "the checkpoint is not signed by a key of log \(origin.debugDescription)")
             }
             if let qpd = log.qpd {
-                let advancing = request.oldSize == (log.size ?? 0) && request.checkpoint.size > (log.size ?? 0)
+                // Only a request that would really advance the held tree (its proof verifies against
+                // what was read just now) spends the log's own budget: a relayer of the log's newer
+                // checkpoint with a bogus proof spends the other one. The transaction decides again.
+                let held = log.size.flatMap { size in log.root.map { (size: size, root: $0) } }
+                let advancing = AddCheckpointVerdict.decide(held: held, request: request) == .cosign
+                    && request.checkpoint.size > (log.size ?? -1)
                 if let wait = budget.acquire(origin: origin, advancing: advancing, qpd: qpd) { return .throttled(retryAfter: wait) }
             }
             let now = clock.now().seconds
@@ -77,7 +82,7 @@ public struct LogWitness: Sendable {
             // without a write. Anyone can replay a log's public checkpoint; this bounds what such
             // replays make the disk do to one write per log per minute.
             if let held = log.note, let at = log.cosignedAt, now - at < Self.resubmissionWindow, now >= at,
-               request.oldSize == request.checkpoint.size, log.size == request.checkpoint.size,
+               request.oldSize == request.checkpoint.size, request.proof.isEmpty, log.size == request.checkpoint.size,
                (try? SignedNote(parsing: held, lenientSignatures: true))?.text == request.checkpoint.text,
                try database.nodeState()?.refusal == nil {
                 return .cosigned(Cosignature.sign(text: request.checkpoint.text, time: UInt64(at), name: name, key: key).line.text + "\n")
