@@ -51,7 +51,7 @@ final class InflightBodies: Sendable {
 
     /// Collects `body` (at most `limit` bytes), runs `handle` with it, then releases its bytes.
     func withBody<T: Sendable>(_ request: Request, limit: Int,
-                                            _ handle: ([UInt8]) async -> T) async -> Result<T, Refusal> {
+                               _ handle: ([UInt8]) async -> T) async -> Result<T, Refusal> {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             return .failure(.tooLarge(limit: limit))
         }

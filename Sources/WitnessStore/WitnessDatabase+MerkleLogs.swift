@@ -1,15 +1,6 @@
 import Foundation
 import GRDB
-import Synchronization
 import WitnessCore
-
-/// A count of operations in progress, readable from any thread.
-package final class PendingCount: Sendable {
-    private let count = Atomic(0)
-    package init() {}
-    package var value: Int { count.load(ordering: .acquiring) }
-    func add(_ delta: Int) { count.add(delta, ordering: .acquiringAndReleasing) }
-}
 
 /// A Merkle log this node witnesses through C2SP tlog-witness (issue 12): its keys and the latest
 /// checkpoint it cosigned.
@@ -84,11 +75,6 @@ extension WitnessDatabase {
             guard let origin = try String.fetchOne(db, sql: "SELECT origin FROM merkle_log WHERE origin_hash = ?", arguments: [hex]) else { return nil }
             return try Self.merkleLog(origin: origin, in: db)
         }
-    }
-
-    /// The keys of the log named by `origin` (empty: unknown log).
-    public func merkleLogKeys(origin: String) throws -> [LogKey] {
-        try reader.read { db in try Self.keys(origin: origin, in: db) }
     }
 
     /// Decides an authenticated add-checkpoint request against the checkpoint held for its log and,

@@ -72,7 +72,7 @@ struct ExportTests {
         let entries = try #require(parsed["results"]?.arrayValue).map { try ChronicleEntry(json: $0) }
         #expect(entries.first?.contents == "plain #0")
         #expect(entries[3].contents == "NUL \u{0} inside #3")
-        var verifier = ChainVerifier()
+        let verifier = ChainVerifier()
         for entry in entries { try verifier.verify(entry) }
     }
 

@@ -1,4 +1,5 @@
 import Testing
+import WitnessNode
 @testable import WitnessServer
 
 /// The token buckets behind every rate limit, on explicit instants (no waiting, no timing).
@@ -18,9 +19,9 @@ struct RateLimiterTests {
     }
 
     @Test func waitsAreBoundedWhateverTheRate() {
-        #expect(RateLimiter.wait(missing: 1, rate: 1e-300) == .seconds(86_400))
-        #expect(RateLimiter.wait(missing: 1, rate: 0.001) == .seconds(1_000))
-        #expect(RateLimiter.wait(missing: .infinity, rate: 1) == .seconds(86_400))
-        #expect(RateLimiter.wait(missing: -1, rate: 1) == .zero)
+        #expect(TokenBucket.wait(missing: 1, rate: 1e-300) == .seconds(86_400))
+        #expect(TokenBucket.wait(missing: 1, rate: 0.001) == .seconds(1_000))
+        #expect(TokenBucket.wait(missing: .infinity, rate: 1) == .seconds(86_400))
+        #expect(TokenBucket.wait(missing: -1, rate: 1) == .zero)
     }
 }

@@ -10,17 +10,12 @@ import Synchronization
 /// old sizes, bogus proofs, conflicts) spend separate budgets of `qpd` each: a replaying stranger
 /// is throttled without the log's own pushes being refused.
 final class LogQueryBudget: Sendable {
-    private struct Bucket: Sendable {
-        var tokens: Double
-        var at: ContinuousClock.Instant
-    }
-
     private struct Key: Hashable, Sendable {
         var origin: String
         var advancing: Bool
     }
 
-    private let buckets = Mutex<[Key: Bucket]>([:])
+    private let buckets = Mutex<[Key: TokenBucket]>([:])
     private let maxKeys: Int
 
     init(maxKeys: Int = 100_000) { self.maxKeys = maxKeys }
@@ -33,17 +28,12 @@ final class LogQueryBudget: Sendable {
         let rate = qpd / 86_400, burst = Self.burst(qpd: qpd)
         return buckets.withLock { buckets in
             let key = Key(origin: origin, advancing: advancing)
-            var bucket = buckets[key] ?? Bucket(tokens: burst, at: now)
-            let elapsed = now - bucket.at
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(burst, bucket.tokens + seconds * rate)
-            bucket.at = now
-            guard bucket.tokens >= 1 else {
-                buckets[key] = bucket
-                return .milliseconds(Int64(min(86_400_000, ((1 - bucket.tokens) / rate * 1000).rounded(.up))))
+            let tokens = (buckets[key] ?? TokenBucket(tokens: burst, at: now)).tokens(at: now, rate: rate, burst: burst)
+            guard tokens >= 1 else {
+                buckets[key] = TokenBucket(tokens: tokens, at: now)
+                return TokenBucket.wait(missing: 1 - tokens, rate: rate)
             }
-            bucket.tokens -= 1
-            buckets[key] = bucket
+            buckets[key] = TokenBucket(tokens: tokens - 1, at: now)
             // Bounded memory: a full bucket carries no information, so dropping it changes nothing.
             if buckets.count > maxKeys { buckets = buckets.filter { $0.value.tokens < burst } }
             return nil
