@@ -17,6 +17,8 @@ public struct NodeRuntime: Sendable {
     public let poller: UpstreamPoller
     /// The cross-sign pusher.
     public let crossSigner: CrossSigner
+    /// Signs the own ledger's C2SP checkpoint and pushes it to C2SP witnesses (`witness-push`).
+    public let pusher: CheckpointPusher
     /// Gossip with peer witnesses (the HTTP face calls `gossip.receive`).
     public let gossip: Gossip
     /// Head and evidence announcements between the services.
@@ -56,6 +58,8 @@ public struct NodeRuntime: Sendable {
                                 concurrency: config.pollConcurrency, timer: timer, random: random)
         crossSigner = CrossSigner(database: database, key: key, interval: .seconds(config.pollInterval), clock: clock,
                                   timer: timer, logger: logger, transport: transport)
+        pusher = CheckpointPusher(database: database, key: key, origin: config.ownOrigin, interval: .seconds(config.pushInterval),
+                                  refresh: config.pollInterval, clock: clock, timer: timer, logger: logger, transport: transport)
         var settings = Gossip.Settings()
         settings.interval = .seconds(config.gossipInterval)
         settings.fanout = config.gossipFanout
@@ -69,6 +73,6 @@ public struct NodeRuntime: Sendable {
 
     /// The background services to run beside the HTTP server.
     public var services: [any Service] {
-        [poller, crossSigner, GossipService(gossip: gossip, timer: timer, random: random)] + (epochRecorder.map { [$0] } ?? [])
+        [poller, crossSigner, pusher, GossipService(gossip: gossip, timer: timer, random: random)] + (epochRecorder.map { [$0] } ?? [])
     }
 }

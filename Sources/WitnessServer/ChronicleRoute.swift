@@ -145,7 +145,7 @@ extension ChronicleRoute {
 
     /// The metrics label of a path the witness API handles (`WitnessAPI.handles`).
     static func witnessLabel(_ path: String) -> String {
-        if path == "/" { return path }
+        if path == "/" || path == WitnessAPI.ownCheckpointPath { return path }
         if WitnessAPI.checkpointHash(path) != nil { return "/{hash}/checkpoint" }
         let parts = path.split(separator: "/")
         return parts.count >= 3 ? "/witness/v1/\(parts[2])" : "/witness"

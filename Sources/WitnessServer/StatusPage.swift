@@ -14,6 +14,7 @@ extension WitnessAPI {
             html += try upstreamTable(now: now)
             html += try await peerTable(now: now)
             html += try merkleLogTable(now: now)
+            html += try ownLogTable(now: now)
             html += try evidenceTable()
         } catch {
             service.logger.error("status page read failed: \(error)")
@@ -119,6 +120,23 @@ extension WitnessAPI {
         for log in shown {
             let age = log.cosignedAt.map { Self.age(max(0, now.seconds - $0)) + " ago" } ?? "never"
             out += "<tr><td><code>\(log.origin.htmlEscaped)</code></td><td>\(log.size.map(String.init) ?? "—")</td><td>\(age)</td></tr>\n"
+        }
+        return out + "</table>\n"
+    }
+
+    /// The own ledger as a C2SP log: its latest checkpoint and what each push witness said.
+    func ownLogTable(now: Timestamp) throws -> String {
+        let witnesses = try database.pushWitnesses()
+        guard let held = try database.ownCheckpoint() else { return "" }
+        var out = "<h2>Own ledger as a C2SP log</h2>\n<p><code>\(held.origin.htmlEscaped)</code> size \(held.size), "
+            + "signed \(Self.age(max(0, now.seconds - held.signedAt))) ago: <a href=\"/checkpoint\">/checkpoint</a></p>\n"
+        guard !witnesses.isEmpty else { return out + "<p>No C2SP witness configured (<code>witness-push add</code>).</p>\n" }
+        out += "<table><tr><th>witness</th><th>size cosigned</th><th>cosigned</th><th>last error</th></tr>\n"
+        for witness in witnesses {
+            let age = witness.cosignedAt.map { Self.age(max(0, now.seconds - $0)) + " ago" } ?? "never"
+            let current = witness.cosignedSize == held.size ? "ok" : "bad"
+            out += "<tr><td><code>\(witness.url.htmlEscaped)</code></td><td class=\(current)>\(witness.cosignedSize.map(String.init) ?? "—")</td>"
+                + "<td>\(age)</td><td>\((witness.lastError ?? "").htmlEscaped)</td></tr>\n"
         }
         return out + "</table>\n"
     }

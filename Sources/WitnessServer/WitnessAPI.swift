@@ -27,8 +27,11 @@ public struct WitnessAPI: Sendable {
 
     /// Whether `path` belongs to this API.
     public static func handles(_ path: String) -> Bool {
-        path == "/" || path.hasPrefix("/witness/") || checkpointHash(path) != nil
+        path == "/" || path == ownCheckpointPath || path.hasPrefix("/witness/") || checkpointHash(path) != nil
     }
+
+    /// Where the own ledger's C2SP checkpoint is served (the tlog-tiles location of a log's checkpoint).
+    public static let ownCheckpointPath = "/checkpoint"
 
     /// The origin hash of a `/<64 lowercase hex>/checkpoint` path.
     static func checkpointHash(_ path: String) -> String? {
@@ -54,6 +57,10 @@ public struct WitnessAPI: Sendable {
             if path == "/" {
                 guard isRead else { return Self.refusal(.wrongMethod("use GET")) }
                 return await statusPage()
+            }
+            if path == Self.ownCheckpointPath {
+                guard isRead else { return Self.refusal(.wrongMethod("use GET")) }
+                return try ownCheckpoint()
             }
             if let hex = Self.checkpointHash(path) {
                 guard isRead else { return Self.refusal(.wrongMethod("use GET")) }
@@ -106,11 +113,24 @@ public struct WitnessAPI: Sendable {
             if let note = try LogWitness(service: service).latest(originHash: hex) {
                 return APIResponse(status: StatusMap.ok, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(note.utf8))
             }
+            // The node's own ledger as a C2SP log: its log-signed checkpoint and the cosignatures collected.
+            if hex == SHA256.hash(Array(service.config.ownOrigin.utf8)).hexString { return try ownCheckpoint() }
             return APIResponse(status: StatusMap.status(WitnessRefusal.notFound("")), headers: [("Content-Type", "text/plain; charset=utf-8")],
                                body: Array("not found\n".utf8))
         }
         return APIResponse(status: StatusMap.ok, headers: [("Content-Type", "text/plain; charset=utf-8")],
                            body: Array(answer.cosigned.serialized.utf8))
+    }
+
+    /// The own ledger's latest log-signed checkpoint with the cosignatures its push witnesses
+    /// returned for it (witness-protocol §9); 404 before the first (no witness configured yet).
+    func ownCheckpoint() throws -> APIResponse {
+        guard let note = try database.ownCheckpointNote() else {
+            return APIResponse(status: StatusMap.status(WitnessRefusal.notFound("")), headers: [("Content-Type", "text/plain; charset=utf-8")],
+                               body: Array("not found: the own ledger has no signed checkpoint yet\n".utf8))
+        }
+        return APIResponse(status: StatusMap.ok, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-cache")],
+                           body: Array(note.utf8))
     }
 
     /// The verified root at one size, with its upstream-signed material (docs/witness-api.md).

@@ -324,6 +324,40 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Issue 12: the node's own ledger as a C2SP log. `ledger_merkle` is its tree's tiles (as
+        // `upstream_merkle`); `own_log` the size the tree is grown to and the latest log-signed
+        // checkpoint (the note with the log's own signature line); `push_witness` the C2SP
+        // witnesses it is pushed to, what each last said of it and its latest verified cosignature.
+        migrator.registerMigration("v14-own-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger_merkle (
+                    level INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    PRIMARY KEY (level, idx)
+                ) WITHOUT ROWID;
+                CREATE TABLE own_log (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    tree_size INTEGER NOT NULL CHECK (tree_size >= 0),
+                    origin TEXT,
+                    size INTEGER CHECK (size IS NULL OR (size >= 0 AND size <= tree_size)),
+                    root BLOB CHECK (root IS NULL OR length(root) = 32),
+                    note TEXT,
+                    signed_at INTEGER
+                );
+                CREATE TABLE push_witness (
+                    url TEXT PRIMARY KEY,
+                    vkey TEXT NOT NULL,
+                    added TEXT NOT NULL,
+                    known_size INTEGER CHECK (known_size IS NULL OR known_size >= 0),
+                    cosigned_size INTEGER,
+                    cosignature TEXT,
+                    cosigned_at INTEGER,
+                    last_push INTEGER,
+                    last_error TEXT
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -2,10 +2,11 @@ import Foundation
 import GRDB
 import WitnessCore
 
-/// The Merkle view of every witnessed chain (witness-protocol §2.1): the leaves are the verified
-/// currhashes `upstream_entry` already keeps; `upstream_merkle` keeps the hashes at levels 4, 8,
+/// The Merkle view of every witnessed chain (witness-protocol §2.1), and of the node's own: the
+/// leaves are the verified currhashes `upstream_entry` (`ledger_entry`) already keeps;
+/// `upstream_merkle` (`ledger_merkle`) keeps the hashes at levels 4, 8,
 /// 12… — the C2SP tlog-tiles idea with tiles of height 4 — written in the same transaction as the
-/// page that completes them, so the tree never disagrees with the chain. A node between those
+/// page that completes them (as the own tree grows), so the tree never disagrees with the chain. A node between those
 /// levels is recomputed from the ≤ 16 stored hashes of its tile, read in one range query and kept
 /// for the rest of the computation: any root or proof of any verified size takes O(log n / 4)
 /// range reads and about 30 SHA-256s per tile, and the tree adds ~4 B per entry and one insert
@@ -18,7 +19,7 @@ final class StoredMerkleNodes: MerkleNodes {
     static let tileWidth = 1 << tileHeight
 
     let db: Database
-    let upstream: Int64
+    let source: MerkleSource
     /// Loaded tiles: the hashes at `level` (a multiple of the height) from `tile × width` on, contiguous.
     private var tiles: [TileKey: [[UInt8]]] = [:]
 
@@ -27,10 +28,12 @@ final class StoredMerkleNodes: MerkleNodes {
         var tile: Int
     }
 
-    init(db: Database, upstream: Int64) {
+    init(db: Database, source: MerkleSource) {
         self.db = db
-        self.upstream = upstream
+        self.source = source
     }
+
+    convenience init(db: Database, upstream: Int64) { self.init(db: db, source: .upstream(upstream)) }
 
     /// Whether a node at `level` is stored (above the leaves, on a tile boundary).
     static func isStored(level: Int) -> Bool { level > 0 && level % tileHeight == 0 }
@@ -59,16 +62,15 @@ final class StoredMerkleNodes: MerkleNodes {
         var hashes: [[UInt8]] = []
         do {
             if level == 0 {
-                let sql = "SELECT position, currhash FROM upstream_entry WHERE upstream = ? AND position BETWEEN ? AND ? ORDER BY position"
-                let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [upstream, start + 1, start + Self.tileWidth])
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: source.leafSQL), arguments: source.arguments([start + 1, start + Self.tileWidth]))
                 while let row = try rows.next() {
                     let currhash: Data = row[1]
                     guard row[0] as Int == start + hashes.count + 1, currhash.count == 32 else { break }
                     hashes.append(RFC6962.leafHash(currhash))
                 }
             } else {
-                let sql = "SELECT idx, hash FROM upstream_merkle WHERE upstream = ? AND level = ? AND idx BETWEEN ? AND ? ORDER BY idx"
-                let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [upstream, level, start, start + Self.tileWidth - 1])
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: source.nodeSQL),
+                                               arguments: source.arguments([level, start, start + Self.tileWidth - 1]))
                 while let row = try rows.next() {
                     let hash: Data = row[1]
                     guard row[0] as Int == start + hashes.count, hash.count == 32 else { break }
@@ -94,9 +96,12 @@ extension WitnessDatabase {
 
     /// Appends one leaf to `frontier` and writes the stored nodes (levels 4, 8, …) it closes.
     static func appendMerkle(_ db: Database, upstream: Int64, to frontier: inout MerkleFrontier, currhash: [UInt8]) throws {
+        try appendMerkle(db, source: .upstream(upstream), to: &frontier, currhash: currhash)
+    }
+
+    static func appendMerkle(_ db: Database, source: MerkleSource, to frontier: inout MerkleFrontier, currhash: [UInt8]) throws {
         for node in frontier.append(leafHash: RFC6962.leafHash(currhash)) where StoredMerkleNodes.isStored(level: node.level) {
-            try db.cachedStatement(sql: "INSERT INTO upstream_merkle (upstream, level, idx, hash) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [upstream, node.level, node.index, Data(node.hash)])
+            try db.cachedStatement(sql: source.insertSQL).execute(arguments: source.arguments([node.level, node.index, Data(node.hash)]))
         }
     }
 

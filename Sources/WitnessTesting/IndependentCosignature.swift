@@ -37,4 +37,18 @@ package enum IndependentCosignature {
         }
         return nil
     }
+
+    /// Whether `note` carries a valid C2SP signed-note Ed25519 line (type 0x01) of the log key
+    /// `name`/`publicKey` over its text: a log's own signature, checked without WitnessCore.
+    package static func verifyLogSignature(note: String, name: String, publicKey: [UInt8]) -> Bool {
+        guard let split = note.range(of: "\n\n"), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+        let text = String(note[..<split.lowerBound]) + "\n"
+        let keyID = Array(SHA256.hash(data: Data(name.utf8) + Data([0x0A, 0x01]) + Data(publicKey))).prefix(4)
+        let prefix = "\u{2014} \(name) "
+        return note[split.upperBound...].split(separator: "\n").contains { line in
+            guard line.hasPrefix(prefix), let raw = Data(base64Encoded: String(line.dropFirst(prefix.count))),
+                  raw.count == 68, Array(raw.prefix(4)) == Array(keyID) else { return false }
+            return key.isValidSignature(raw.suffix(64), for: Data(text.utf8))
+        }
+    }
 }

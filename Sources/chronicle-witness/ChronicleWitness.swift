@@ -10,7 +10,7 @@ struct ChronicleWitness: AsyncParsableCommand {
             InitCommand.self, ServeCommand.self, ClientCommand.self, KeygenCommand.self,
             PublishCommand.self, VerifyChainCommand.self,
             UpstreamCommand.self, StatusCommand.self, EvidenceCommand.self,
-            CrossSignCommand.self, MirrorCommand.self, PeerCommand.self, LogCommand.self, RotateKeyCommand.self, CheckCommand.self, ProveCommand.self,
+            CrossSignCommand.self, MirrorCommand.self, PeerCommand.self, LogCommand.self, WitnessPushCommand.self, RotateKeyCommand.self, CheckCommand.self, ProveCommand.self,
             BackupCommand.self, BenchCommand.self,
         ]
     )

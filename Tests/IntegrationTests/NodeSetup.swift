@@ -28,6 +28,8 @@ struct InitializedNode {
     let dataDir: String
     /// The node's public key as `init` printed it.
     let nodePublicKey: String
+    /// The node's witness vkey as `init` printed it.
+    let witnessVkey: String
     /// The client's id as `client add` printed it.
     let clientID: String
     /// The client's keys.
@@ -36,10 +38,11 @@ struct InitializedNode {
     let secretKeyFile: String
 
     /// `init`, `keygen`, secret key to a 0600 file, `client add`.
-    static func create(in temp: TemporaryDirectory) async throws -> InitializedNode {
+    static func create(in temp: TemporaryDirectory, name: String? = nil) async throws -> InitializedNode {
         let dataDir = temp.path("node")
-        let initResult = try await runCLI(["init", "--dir", dataDir], logsIn: temp)
-        guard initResult.succeeded, let nodeKey = initResult.value(after: "public key: ") else {
+        let initResult = try await runCLI(["init", "--dir", dataDir] + (name.map { ["--name", $0] } ?? []), logsIn: temp)
+        guard initResult.succeeded, let nodeKey = initResult.value(after: "public key: "),
+              let witnessVkey = initResult.value(after: "witness vkey: ") else {
             throw HarnessError("init failed: \(initResult)")
         }
         let client = try await PrintedKeyPair.generate(logsIn: temp)
@@ -51,7 +54,7 @@ struct InitializedNode {
         let add = try await runCLI(["client", "add", "--dir", dataDir, "--public-key=" + client.publicKey], logsIn: temp)
         guard add.succeeded else { throw HarnessError("client add failed: \(add)") }
         let clientID = add.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        return InitializedNode(temp: temp, dataDir: dataDir, nodePublicKey: nodeKey, clientID: clientID,
+        return InitializedNode(temp: temp, dataDir: dataDir, nodePublicKey: nodeKey, witnessVkey: witnessVkey, clientID: clientID,
                                client: client, secretKeyFile: secretKeyFile)
     }
 

@@ -46,6 +46,10 @@ public struct NodeConfig: Sendable, Equatable {
     public var trustedProxies: [String] = []
     /// Most request-body bytes held in memory at once, across all connections.
     public var maxInflightBodyBytes = 64 << 20
+    /// The own ledger's origin as a C2SP log (nil: `<name>/chronicle`, see `ownOrigin`).
+    public var ledgerOrigin: String?
+    /// Seconds between pushes of the own checkpoint to C2SP witnesses (`witness-push`).
+    public var pushInterval: Int64 = 60
 
     /// The defaults: a loopback node like a fresh `bin/install.php` Chronicle.
     public init(name: String = "witness.localhost", host: String = "127.0.0.1", port: Int = 7380,
@@ -162,6 +166,13 @@ extension NodeConfig {
             }
         case "gossip-interval":
             gossipInterval = try duration("\"60s\" or \"1 minute\"")
+        case "push-interval":
+            pushInterval = try duration("\"60s\" or \"5 minutes\"")
+        case "ledger-origin":
+            if value == .null { ledgerOrigin = nil; return }
+            let origin = try text()
+            guard Self.isValidLedgerOrigin(origin) else { throw fail(Self.ledgerOriginRule) }
+            ledgerOrigin = origin
         case "gossip-fanout":
             guard let n = Int(try text()), (1...64).contains(n) else { throw fail("expected a number of peers from 1 to 64") }
             gossipFanout = n
@@ -227,7 +238,7 @@ extension NodeConfig {
                               "upstream-max-response-bytes", "attestation-interval", "gossip-interval", "gossip-fanout",
                               "peers-dir", "publish-rate-limit", "gossip-rate-limit", "poll-concurrency",
                               "poll-max-pages", "poll-max-bytes", "poll-max-duration", "upstream-max-stored-bytes",
-                              "trusted-proxies", "max-inflight-body-bytes"]
+                              "trusted-proxies", "max-inflight-body-bytes", "ledger-origin", "push-interval"]
 
     /// The config file form of this configuration.
     public var json: JSONValue {
@@ -255,6 +266,8 @@ extension NodeConfig {
             JSONMember("upstream-max-stored-bytes", .int(upstreamMaxStoredBytes)),
             JSONMember("trusted-proxies", .array(trustedProxies.map { .string($0) })),
             JSONMember("max-inflight-body-bytes", .int(maxInflightBodyBytes)),
+            JSONMember("ledger-origin", ledgerOrigin.map { .string($0) } ?? .null),
+            JSONMember("push-interval", .string("\(pushInterval)s")),
         ])
     }
 }

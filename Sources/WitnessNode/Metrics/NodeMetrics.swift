@@ -90,6 +90,14 @@ public final class NodeMetrics: Sendable {
             registry.makeGauge(name: "witness_merkle_log_last_cosign_timestamp_seconds", labels: [("origin", log.origin)])
                 .set(Double(log.cosignedAt ?? 0))
         }
+        // The own ledger as a C2SP log, and what each push witness last cosigned of it.
+        if let own = try database.ownCheckpoint() { registry.makeGauge(name: "witness_own_checkpoint_size").set(Double(own.size)) }
+        for witness in try database.pushWitnesses() {
+            let labels = [("witness", witness.url)]
+            registry.makeGauge(name: "witness_push_cosigned_size", labels: labels).set(Double(witness.cosignedSize ?? 0))
+            registry.makeGauge(name: "witness_push_cosignature_timestamp_seconds", labels: labels).set(Double(witness.cosignedAt ?? 0))
+            registry.makeGauge(name: "witness_push_failing", labels: labels).set(to: witness.lastError == nil ? 0.0 : 1.0)
+        }
         var byKind: [String: Int] = Dictionary(uniqueKeysWithValues: EvidenceKind.allCases.map { ($0.rawValue, 0) })
         for record in try database.evidenceList() { byKind[record.kind, default: 0] += 1 }
         for (kind, count) in byKind {
