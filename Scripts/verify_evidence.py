@@ -20,13 +20,18 @@ self-contained". The signature is base64(keyid4 || uint64_be(T) || ed25519_sig(m
               for each item in order that has "upstream_signed":
                   upstream_signed.body || "\n" || upstream_signed.signature || "\n"
 
-(the JSON string values as text: the body is its base64 text, not the decoded bytes). On
+(the JSON string values as text: the body is its base64 text, not the decoded bytes).
+
+A fork with no upstream-signed body is a Merkle log's (witness-protocol §9): two items whose
+"cosigned" notes carry a valid C2SP signed-note Ed25519 line (type 0x01) of upstream_key, for
+the evidence's origin, at one size with different roots. On
 self-contained evidence a reporter_signature is optional, but one that is present must verify.
 """
 import base64
 import datetime
 import hashlib
 import json
+import re
 import sys
 
 import witness_keys
@@ -170,6 +175,54 @@ def freeze(bodies):
     raise NotProven("no later one-record body names an ancestor of an entry served earlier")
 
 
+def log_signed(note, key):
+    """(size, root) of a note whose text is a checkpoint and which carries a valid C2SP
+    signed-note Ed25519 line (type 0x01) of `key` under any key name, and no failing one."""
+    if not isinstance(note, str) or "\n\n" not in note:
+        return None
+    text, lines = note.split("\n\n", 1)
+    text += "\n"
+    head = text.split("\n")
+    if len(head) < 4 or not re.fullmatch(r"0|[1-9][0-9]*", head[1]):
+        return None
+    try:
+        root = base64.b64decode(head[2], validate=True)
+    except ValueError:
+        return None
+    if len(root) != 32:
+        return None
+    valid = False
+    for line in lines.splitlines():
+        parts = line.split(" ")
+        if len(parts) != 3 or parts[0] != "\u2014":
+            continue
+        try:
+            sig = base64.b64decode(parts[2])
+        except ValueError:
+            continue
+        keyid = hashlib.sha256(parts[1].encode() + b"\n\x01" + key).digest()[:4]
+        if sig[:4] != keyid:
+            continue
+        if len(sig) != 68 or not ed25519_ok(key, sig[4:], text.encode()):
+            return None
+        valid = True
+    return (head[0], int(head[1]), root) if valid else None
+
+
+def log_fork(evidence, key):
+    """witness-protocol §9: two checkpoints the log key signed, one size, two roots."""
+    found = []
+    for index, item in enumerate(evidence.get("items", []), start=1):
+        checkpoint = log_signed(item.get("cosigned"), key)
+        if checkpoint and checkpoint[0] == evidence.get("origin"):
+            found.append((index,) + checkpoint)
+    for a in found:
+        for b in found:
+            if a[0] < b[0] and a[2] == b[2] and a[3] != b[3]:
+                return f"the log signed two checkpoints of size {a[2]} with different roots (items {a[0]} and {b[0]})"
+    raise NotProven("no two log-signed checkpoints of the origin at one size with different roots")
+
+
 def equivocation(evidence):
     vkey = evidence.get("witness") or ""
     name, keyid_hex, key_b64 = (vkey.split("+", 2) + ["", ""])[:3]
@@ -268,7 +321,8 @@ def verify(evidence):
 def proves(evidence, kind, bodies):
     """(summary, self-contained) when the items prove `kind`; NotProven otherwise."""
     if kind == "fork":
-        return fork(bodies), True
+        # No upstream-signed body: a Merkle log's fork (witness-protocol §9).
+        return (fork(bodies) if bodies else log_fork(evidence, b64url(evidence.get("upstream_key", ""), 32))), True
     if kind == "rollback":
         return rollback(bodies)
     if kind == "freeze":

@@ -356,6 +356,8 @@ enum Migrations {
                     last_push INTEGER,
                     last_error TEXT
                 ) WITHOUT ROWID;
+                -- The evidence id proving a witnessed Merkle log forked (status: split-view).
+                ALTER TABLE merkle_log ADD COLUMN split_view TEXT;
                 """)
         }
         return migrator

@@ -30,7 +30,7 @@ extension WitnessDatabase {
     /// Returns false (and writes nothing) when the same evidence is already stored.
     @discardableResult
     public func recordEvidence(_ evidence: Evidence, ledgerRecord: LedgerAppend, markUpstream: Int64?,
-                               markFrozen: Int64? = nil, at time: Timestamp) async throws -> Bool {
+                               markFrozen: Int64? = nil, markLog: String? = nil, at time: Timestamp) async throws -> Bool {
         let bytes = evidence.canonicalBytes
         return try await writer.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM evidence WHERE id = ?", arguments: [evidence.id]) == true { return false }
@@ -42,6 +42,10 @@ extension WitnessDatabase {
             if let markUpstream {
                 try db.execute(sql: "UPDATE upstream SET split_view = ? WHERE id = ? AND split_view IS NULL",
                                arguments: [evidence.id, markUpstream])
+            }
+            if let markLog {
+                try db.execute(sql: "UPDATE merkle_log SET split_view = ? WHERE origin = ? AND split_view IS NULL",
+                               arguments: [evidence.id, markLog])
             }
             if let markFrozen {
                 try db.execute(sql: "UPDATE upstream SET frozen = ? WHERE id = ? AND frozen IS NULL", arguments: [evidence.id, markFrozen])

@@ -19,6 +19,10 @@ public struct MerkleLog: Sendable, Equatable {
     public var root: [UInt8]?
     /// When it was cosigned (POSIX seconds).
     public var cosignedAt: Int64?
+    /// The id of evidence proving the log forked (nil: none). The log is still cosigned on the
+    /// branch this witness holds (a cosignature claims consistency with what it cosigned before,
+    /// as on every C2SP witness); status and freshness say split-view.
+    public var splitView: String? = nil
 }
 
 /// What `witnessCheckpoint` did.
@@ -61,6 +65,14 @@ extension WitnessDatabase {
         try reader.read { db in
             try Row.fetchAll(db, sql: "SELECT origin, size, cosigned_at FROM merkle_log ORDER BY cosigned_at IS NULL, cosigned_at DESC, origin"
                                  + (limit.map { " LIMIT \(max(0, $0))" } ?? "")).map { ($0[0], $0[1], $0[2]) }
+        }
+    }
+
+    /// The `limit` most recently cosigned logs, whole (keys and note): what gossip carries.
+    public func recentlyCosignedMerkleLogs(limit: Int) throws -> [MerkleLog] {
+        try reader.read { db in
+            try String.fetchAll(db, sql: "SELECT origin FROM merkle_log WHERE note IS NOT NULL ORDER BY cosigned_at DESC, origin LIMIT ?",
+                                arguments: [max(0, limit)]).compactMap { try Self.merkleLog(origin: $0, in: db) }
         }
     }
 
@@ -108,7 +120,8 @@ extension WitnessDatabase {
     private static func merkleLog(origin: String, in db: Database) throws -> MerkleLog? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM merkle_log WHERE origin = ?", arguments: [origin]) else { return nil }
         return MerkleLog(origin: origin, keys: try keys(origin: origin, in: db), qpd: row["qpd"], note: row["note"],
-                         size: row["size"], root: (row["root"] as Data?).map { Array($0) }, cosignedAt: row["cosigned_at"])
+                         size: row["size"], root: (row["root"] as Data?).map { Array($0) }, cosignedAt: row["cosigned_at"],
+                         splitView: row["split_view"])
     }
 
     private static func keys(origin: String, in db: Database) throws -> [LogKey] {

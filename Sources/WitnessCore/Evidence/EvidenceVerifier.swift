@@ -75,6 +75,8 @@ public enum EvidenceVerifier {
             }
         }
         switch evidence.kind {
+        // A fork with no upstream-signed body can only be a Merkle log's (witness-protocol §9).
+        case .fork where bodies.isEmpty: return logFork(evidence, key: key)
         case .fork: return fork(bodies)
         case .rollback: return rollback(bodies, acceptNoRecordFound: standard == .reporter)
         case .freeze:

@@ -11,6 +11,10 @@ extension Gossip {
         }
         let now = clock.now()
         for checked in message.heads {
+            if let log = checked.log {
+                try await applyLogHead(checked, log: log, at: now)
+                continue
+            }
             if let own = checked.own { try await checkOwnCosignature(own, on: checked.head, record: checked.ownRecord) }
             guard let upstream = checked.upstream else { continue }
             let checkpoint = checked.head.cosigned.checkpoint
@@ -19,7 +23,7 @@ extension Gossip {
             // inconsistent one is the raw material of equivocation evidence and of the status page.
             let conflicts = try await database.recordPeerCosignatures(checkpoint, checked.counted, at: now)
             for conflict in conflicts {
-                try await proveEquivocation(conflict, upstream: upstream)
+                try await proveEquivocation(conflict, origin: upstream.origin, upstreamKey: upstream.publicKey)
             }
             // Only heads vouched for by a trusted peer may cost this node network work.
             guard !checked.counted.isEmpty, upstream.splitView == nil, !upstream.blocked else { continue }
@@ -61,11 +65,15 @@ extension Gossip {
     func storeEvidence(_ evidence: Evidence, actOnIt: Bool = true) async throws {
         let entry = LedgerAppend.record(of: evidence, by: key)
         var mark: Int64?
+        var markLog: String?
         if actOnIt, evidence.kind == .fork || evidence.kind == .rollback, let upstream = try database.upstream(origin: evidence.origin),
            Ed25519PublicKey(base64url: evidence.upstreamKey) == upstream.publicKey {
             mark = upstream.id
+        } else if actOnIt, evidence.kind == .fork, let log = try database.merkleLog(origin: evidence.origin),
+                  log.keys.contains(where: { $0.publicKey.base64url == evidence.upstreamKey }) {
+            markLog = log.origin
         }
-        let new = try await database.recordEvidence(evidence, ledgerRecord: entry, markUpstream: mark, at: clock.now())
+        let new = try await database.recordEvidence(evidence, ledgerRecord: entry, markUpstream: mark, markLog: markLog, at: clock.now())
         if actOnIt, evidence.kind == .witnessEquivocation, let witness = evidence.witness {
             try await database.markEquivocating(vkey: witness, evidence: evidence.id)
         }
@@ -77,10 +85,10 @@ extension Gossip {
     }
 
     /// A peer key cosigned two roots at one size: witness equivocation, proven by its two notes.
-    func proveEquivocation(_ conflict: CosignatureConflict, upstream: UpstreamRecord) async throws {
+    func proveEquivocation(_ conflict: CosignatureConflict, origin: String, upstreamKey: Ed25519PublicKey) async throws {
         let first = CosignedCheckpoint(checkpoint: conflict.stored.0, cosignatures: [conflict.stored.1]).serialized
         let second = CosignedCheckpoint(checkpoint: conflict.received.0, cosignatures: [conflict.received.1]).serialized
-        let evidence = signed(Evidence.witnessEquivocation(origin: upstream.origin, upstreamKey: upstream.publicKey, reportedBy: vkey,
+        let evidence = signed(Evidence.witnessEquivocation(origin: origin, upstreamKey: upstreamKey, reportedBy: vkey,
                                                            detectedAt: clock.now(), witness: conflict.vkey, first: first, second: second))
         guard case .proven = EvidenceVerifier.verify(evidence) else {
             logger.error("two cosignatures of \(conflict.vkey.name) at one size do not prove equivocation; not recorded")
@@ -101,12 +109,16 @@ extension Gossip {
     /// verified chain. Times are compared as unsigned 64-bit values (a peer's 2^63 never traps).
     func checkOwnCosignature(_ own: Cosignature, on head: GossipHead, record: UpstreamRecord?) async throws {
         let checkpoint = head.cosigned.checkpoint
-        let problem = try unexplained(own, checkpoint, record: record)
-        guard let problem else { return }
+        guard let problem = try unexplained(own, checkpoint, record: record) else { return }
+        try await refuseCosigning(unexplained: problem, origin: checkpoint.origin)
+    }
+
+    /// Stops cosigning: this node's own cosignature was shown back that its state cannot explain.
+    func refuseCosigning(unexplained problem: String, origin: String) async throws {
         let reason = "a peer holds this node's own cosignature that its state does not explain (\(problem)): "
             + "the database was restored from an old backup or lost, or the key is used by another node"
         if try database.nodeState()?.refusal == nil {
-            logger.critical("cosigning refused: \(reason)", metadata: ["origin": "\(checkpoint.origin)"])
+            logger.critical("cosigning refused: \(reason)", metadata: ["origin": "\(origin)"])
         }
         try await database.refuseCosigning(reason)
     }

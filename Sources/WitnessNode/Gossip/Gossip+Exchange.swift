@@ -24,7 +24,9 @@ extension Gossip {
             evidence.append(item)
         }
         var heads: [GossipHead] = []
-        for head in try view.heads(first: requested) {
+        let chronicles = try view.heads(first: requested)
+        let logs = try logHeads(first: requested, limit: GossipMessage.maxHeads - chronicles.count)
+        for head in chronicles + logs {
             let size = PHPJSON.compact(head.json).count + 1
             if used + size > GossipMessage.maxBodyBytes - 1024 { break }
             used += size

@@ -195,6 +195,11 @@ public struct Gossip: Sendable {
         var counted: [(VerifierKey, Cosignature)]
         /// This node's own valid cosignature in the note, if any (a state check: see `apply`).
         var own: Cosignature?
+        /// The witnessed Merkle log of the head's origin, if it is one (witness-protocol §9).
+        var log: MerkleLog? = nil
+        /// The log key that signed the note, when `upstream_key` is one of the log's keys and the
+        /// note carries its valid line: only then is the head the log's word.
+        var logKey: LogKey? = nil
     }
 
     /// A message that passed every check.
@@ -234,7 +239,12 @@ public struct Gossip: Sendable {
             // A trusted peer's cosignature counts only when its time is not in the future beyond the
             // clock-skew window: a post-dated one would keep a head looking fresh after it went stale.
             let counted = valid.filter { trusted.contains($0.key) && $0.value.time <= latest }.map { ($0.key, $0.value) }
-            heads.append(CheckedHead(head: head, upstream: upstream, ownRecord: record, counted: counted, own: valid[vkey]))
+            var checked = CheckedHead(head: head, upstream: upstream, ownRecord: record, counted: counted, own: valid[vkey])
+            if record == nil, let log = try database.merkleLog(origin: head.origin) {
+                checked.log = log
+                checked.logKey = Self.logKey(of: head, among: log.keys)
+            }
+            heads.append(checked)
         }
         var evidence: [(evidence: Evidence, selfContained: Bool)] = []
         var seen = Set<String>()
@@ -265,7 +275,11 @@ public struct Gossip: Sendable {
         if evidence.kind == .witnessEquivocation {
             return peers.contains { $0.vkey.description == evidence.witness }
         }
-        guard let upstream = upstreams[evidence.origin] else { return false }
+        guard let upstream = upstreams[evidence.origin] else {
+            // A Merkle log's fork, signed by one of the log's own keys.
+            guard evidence.kind == .fork, let log = try database.merkleLog(origin: evidence.origin) else { return false }
+            return log.keys.contains { $0.publicKey.base64url == evidence.upstreamKey }
+        }
         return Ed25519PublicKey(base64url: evidence.upstreamKey) == upstream.publicKey
     }
 }

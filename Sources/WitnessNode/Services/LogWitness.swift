@@ -54,6 +54,26 @@ public struct LogWitness: Sendable {
         return note + cosignature.line.text + "\n"
     }
 
+    /// Stores, ledgers and marks (split-view) the fork evidence made of
+    /// the held checkpoint (with this node's cosignature) and `received`, another checkpoint the log
+    /// signed at the same size; nothing if the held one has moved on meanwhile or it proves nothing.
+    func recordFork(origin: String, received: String) async {
+        do {
+            guard let log = try database.merkleLog(origin: origin), let held = log.note, let at = log.cosignedAt,
+                  let parsed = try? SignedNote(parsing: held, lenientSignatures: true),
+                  let key = log.keys.first(where: { key in parsed.lines.contains { key.verifies($0, over: parsed.text) } }) else { return }
+            let cosigned = held + Cosignature.sign(text: parsed.text, time: UInt64(max(0, at)), name: name, key: self.key).line.text + "\n"
+            let evidence = Evidence.logFork(origin: origin, logKey: key.publicKey, reportedBy: vkey, detectedAt: clock.now(),
+                                            first: cosigned, second: received)
+            guard case .proven = EvidenceVerifier.verify(evidence) else { return }
+            let new = try await database.recordEvidence(evidence, ledgerRecord: .record(of: evidence, by: self.key), markUpstream: nil,
+                                                        markLog: origin, at: clock.now())
+            if new { logger.critical("fork evidence: \(evidence.explanation)", metadata: ["evidence": "\(evidence.id)", "origin": "\(origin)"]) }
+        } catch {
+            logger.error("cannot record a log's fork", metadata: ["origin": "\(origin)", "error": "\(error)"])
+        }
+    }
+
     /// Handles one add-checkpoint body.
     public func addCheckpoint(_ body: [UInt8]) async -> Outcome {
         let request: AddCheckpointRequest
@@ -107,6 +127,8 @@ public struct LogWitness: Sendable {
                 return .refused(status: 400, reason: "the consistency proof does not verify from size \(request.oldSize) to \(request.checkpoint.size)")
             case .decided(.rootMismatch):
                 logger.warning("same size, other root", metadata: ["origin": "\(origin)", "size": "\(request.checkpoint.size)"])
+                // Both checkpoints are the log's (its signature was checked above): a fork anyone can verify.
+                await recordFork(origin: origin, received: kept)
                 return .refused(status: 422, reason: request.checkpoint.size == 0
                     ? "a tree of size 0 has the empty tree's root (SHA-256 of nothing)"
                     : "size \(request.checkpoint.size) was cosigned with another root")
