@@ -116,10 +116,12 @@ extension WitnessAPI {
         let shown = try database.merkleLogHeads(limit: 100)
         var out = "<h2>Merkle logs (\(count), C2SP add-checkpoint)</h2>\n"
         if count > shown.count { out += "<p>The \(shown.count) most recently cosigned; <code>log list</code> shows all.</p>\n" }
-        out += "<table><tr><th>origin</th><th>size cosigned</th><th>last cosigned</th></tr>\n"
+        out += "<table><tr><th>origin</th><th>size cosigned</th><th>last cosigned</th><th>state</th></tr>\n"
         for log in shown {
             let age = log.cosignedAt.map { Self.age(max(0, now.seconds - $0)) + " ago" } ?? "never"
-            out += "<tr><td><code>\(log.origin.htmlEscaped)</code></td><td>\(log.size.map(String.init) ?? "—")</td><td>\(age)</td></tr>\n"
+            let state = log.splitView.map { "<a class=bad href=\"/witness/v1/evidence/\($0)\">split-view</a>" } ?? "ok"
+            out += "<tr><td><code>\(log.origin.htmlEscaped)</code></td><td>\(log.size.map(String.init) ?? "—")</td><td>\(age)</td>"
+                + "<td>\(state)</td></tr>\n"
         }
         return out + "</table>\n"
     }

@@ -98,8 +98,9 @@ public struct WitnessAPI: Sendable {
         guard Self.isOriginHash(Substring(hex)) else {
             return Self.refusal(.badRequest("expected the lowercase hex SHA-256 of an origin, 64 characters"))
         }
-        guard let answer = try view.freshness(originHash: hex, now: service.clock.now(),
-                                              staleAfter: UpstreamState.staleAfter(pollInterval: service.config.pollInterval)) else {
+        let staleAfter = UpstreamState.staleAfter(pollInterval: service.config.pollInterval)
+        guard let answer = try view.freshness(originHash: hex, now: service.clock.now(), staleAfter: staleAfter)
+            ?? LogWitness(service: service).freshness(originHash: hex, now: service.clock.now(), staleAfter: staleAfter) else {
             return Self.refusal(.notFound("this witness has never cosigned an origin with that hash"))
         }
         return json(answer.json)

@@ -61,10 +61,10 @@ extension WitnessDatabase {
 
     /// Every log's origin, cosigned size and time in one query (metrics, status page), most
     /// recently cosigned first; at most `limit` when given.
-    public func merkleLogHeads(limit: Int? = nil) throws -> [(origin: String, size: Int?, cosignedAt: Int64?)] {
+    public func merkleLogHeads(limit: Int? = nil) throws -> [(origin: String, size: Int?, cosignedAt: Int64?, splitView: String?)] {
         try reader.read { db in
-            try Row.fetchAll(db, sql: "SELECT origin, size, cosigned_at FROM merkle_log ORDER BY cosigned_at IS NULL, cosigned_at DESC, origin"
-                                 + (limit.map { " LIMIT \(max(0, $0))" } ?? "")).map { ($0[0], $0[1], $0[2]) }
+            try Row.fetchAll(db, sql: "SELECT origin, size, cosigned_at, split_view FROM merkle_log ORDER BY cosigned_at IS NULL, cosigned_at DESC, origin"
+                                 + (limit.map { " LIMIT \(max(0, $0))" } ?? "")).map { ($0[0], $0[1], $0[2], $0[3]) }
         }
     }
 

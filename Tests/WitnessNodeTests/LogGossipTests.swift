@@ -79,6 +79,13 @@ struct LogGossipTests {
             #expect(try a.database.peerCosignatures(on: shared).map(\.vkey) == [b.vkey.description])
             #expect(try b.database.peerCosignatures(on: shared).map(\.vkey) == [a.vkey.description])
             #expect(try a.database.evidenceList().isEmpty && b.database.evidenceList().isEmpty)
+            // Freshness and the monitoring path serve the log's checkpoint with both witnesses' cosignatures (and the log's line).
+            let fresh = try #require(try await a.freshness(Self.origin))
+            #expect(try a.cosigners(of: fresh.note, among: [a.vkey, b.vkey]) == [a.name, b.name])
+            #expect(fresh.note.note.isSigned(byAnyOf: [Self.logKey]))
+            #expect(fresh.json["status"]?.stringValue == "fresh" && fresh.json["currhash"] == JSONValue.null)
+            let monitored = try await Attacker.publicCheckpoint(Self.origin, of: b)
+            #expect(try b.cosigners(of: monitored, among: [a.vkey, b.vkey]) == [a.name, b.name])
 
             // The log forks: size 4 with one tree to a, another to b (each consistent with size 2).
             guard case .cosigned = try await Self.push(main, from: 2, to: a) else { Issue.record("push to a"); return }
@@ -98,6 +105,9 @@ struct LogGossipTests {
                 }
                 let mark = try #require(try member.database.merkleLog(origin: Self.origin)?.splitView)
                 #expect(ids.contains(mark))
+                let status = try #require(try await member.freshness(Self.origin)).json
+                #expect(status["status"]?.stringValue == "split-view")
+                #expect(Set(status["evidence"]?.arrayValue?.compactMap(\.stringValue) ?? []) == ids)
             }
             // Each still cosigns only what is consistent with the branch it holds: a's branch, not b's.
             guard case .cosigned = try await Self.push(main + Self.leaves("after", 1), from: 4, to: a) else { Issue.record("a's branch"); return }

@@ -78,19 +78,12 @@ extension Gossip {
     /// log whose checkpoint is not in the §2 form every gossip parser reads (an origin with
     /// spaces, extension lines): those are witnessed and served, not gossiped.
     func logHead(_ log: MerkleLog, trusted: Set<String>) throws -> GossipHead? {
-        guard let held = log.note, let at = log.cosignedAt, let parsed = try? SignedNote(parsing: held, lenientSignatures: true),
-              let checkpoint = try? Checkpoint(text: parsed.text), checkpoint.text == parsed.text,
-              let logKey = log.keys.first(where: { key in parsed.lines.contains { key.verifies($0, over: parsed.text) } }) else { return nil }
-        var lines = parsed.lines.filter { logKey.names($0) }
-        lines.append(Cosignature.sign(text: parsed.text, time: UInt64(max(0, at)), name: vkey.name, key: key).line)
-        var seen: Set<String> = [vkey.name]
-        for peer in try database.peerCosignatures(on: checkpoint) where trusted.contains(peer.vkey) {
-            guard lines.count < GossipMessage.maxSignatureLines else { break }
-            guard let peerKey = VerifierKey(peer.vkey), seen.insert(peerKey.name).inserted else { continue }
-            lines.append(peer.cosignature.line)
+        guard let checkpoint = log.checkpoint else { return nil }
+        guard let (note, logKey, strict) = log.cosignedNote(name: vkey.name, key: key, peerCosignatures: try database.peerCosignatures(on: checkpoint),
+                                                          trusted: trusted),
+              strict != nil, let cosigned = try? CosignedCheckpoint(parsing: note.serialized, maxLines: GossipMessage.maxSignatureLines) else {
+            return nil
         }
-        guard let note = try? CosignedCheckpoint(parsing: SignedNote(text: parsed.text, lines: lines).serialized,
-                                                 maxLines: GossipMessage.maxSignatureLines) else { return nil }
-        return GossipHead(origin: log.origin, upstreamKey: logKey.publicKey, cosigned: note, upstreamSigned: nil)
+        return GossipHead(origin: log.origin, upstreamKey: logKey.publicKey, cosigned: cosigned, upstreamSigned: nil)
     }
 }

@@ -89,6 +89,7 @@ public final class NodeMetrics: Sendable {
             registry.makeGauge(name: "witness_merkle_log_cosigned_size", labels: [("origin", log.origin)]).set(Double(log.size ?? 0))
             registry.makeGauge(name: "witness_merkle_log_last_cosign_timestamp_seconds", labels: [("origin", log.origin)])
                 .set(Double(log.cosignedAt ?? 0))
+            registry.makeGauge(name: "witness_merkle_log_split_view", labels: [("origin", log.origin)]).set(to: log.splitView == nil ? 0.0 : 1.0)
         }
         // The own ledger as a C2SP log, and what each push witness last cosigned of it.
         if let own = try database.ownCheckpoint() { registry.makeGauge(name: "witness_own_checkpoint_size").set(Double(own.size)) }

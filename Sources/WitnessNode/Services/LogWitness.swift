@@ -45,13 +45,32 @@ public struct LogWitness: Sendable {
     public var vkey: VerifierKey { VerifierKey(name: name, publicKey: key.publicKey) }
 
     /// The latest checkpoint cosigned for the log whose origin hashes to `hex` (the C2SP
-    /// monitoring path): the log's signed note with this witness's cosignature, made again at the
-    /// time it was first made (Ed25519 is deterministic: the same line the log received).
+    /// monitoring path, witness-protocol §7): the log's signed note with this witness's
+    /// cosignature and its trusted peers' on the same checkpoint.
     public func latest(originHash hex: String) throws -> String? {
-        guard let log = try database.merkleLog(originHash: hex), let note = log.note, let time = log.cosignedAt,
-              let parsed = try? SignedNote(parsing: note, lenientSignatures: true) else { return nil }
-        let cosignature = Cosignature.sign(text: parsed.text, time: UInt64(max(0, time)), name: name, key: key)
-        return note + cosignature.line.text + "\n"
+        guard let log = try database.merkleLog(originHash: hex) else { return nil }
+        return try cosignedNote(log)?.note.serialized
+    }
+
+    /// `log`'s note with the trusted peers' cosignatures (`MerkleLog.cosignedNote`).
+    func cosignedNote(_ log: MerkleLog) throws -> (note: SignedNote, logKey: LogKey, checkpoint: Checkpoint?)? {
+        guard let checkpoint = log.checkpoint else { return nil }
+        let trusted = Set(try database.peers().filter(\.isTrusted).map(\.vkey.description))
+        return log.cosignedNote(name: name, key: key, peerCosignatures: try database.peerCosignatures(on: checkpoint), trusted: trusted)
+    }
+
+    /// Freshness of the log whose origin hashes to `hex` (witness-protocol §7, as for a Chronicle,
+    /// without a chain head: `currhash` null, no proof); nil if unknown, never cosigned, or its
+    /// checkpoint is not in the §2 form a freshness answer carries (the monitoring path serves those).
+    public func freshness(originHash hex: String, now: Timestamp, staleAfter: Int64) throws -> FreshnessAnswer? {
+        guard let log = try database.merkleLog(originHash: hex), let at = log.cosignedAt, let (note, _, strict) = try cosignedNote(log),
+              strict != nil, let cosigned = try? CosignedCheckpoint(parsing: note.serialized, maxLines: GossipMessage.maxSignatureLines) else {
+            return nil
+        }
+        let age = max(0, now.seconds - at)
+        let status: FreshnessStatus = log.splitView != nil ? .splitView : age > staleAfter ? .stale : .fresh
+        return FreshnessAnswer(origin: log.origin, cosigned: cosigned, currhash: nil, currhashProof: [], ageSeconds: age, status: status,
+                               evidence: try database.evidenceList(origin: log.origin).map(\.id))
     }
 
     /// Stores, ledgers and marks (split-view) the fork evidence made of
