@@ -33,6 +33,8 @@ public struct BenchRun: Sendable {
         public var pollCases: [(upstreams: Int, concurrency: Int)] = [(1_000, 16), (10_000, 16), (1_000, 0)]
         /// Entries per polled upstream.
         public var pollEntries = 3
+        /// Merkle logs in the cosign cycle of section `tlog` (the witness network's profile).
+        public var logCycleLogs = 40_000
         /// Network sizes of the gossip convergence runs.
         public var gossipSizes = [10, 30, 100]
         /// Where temporary databases go (must be a real disk for `synchronous = FULL` to mean anything).
@@ -127,6 +129,7 @@ public struct BenchRun: Sendable {
         }
         if o.sections.contains("tlog") {
             try await AddCheckpointBench.run(report, logs: 1_000, tasks: 16, seconds: o.publishSeconds, temp: o.temporaryDirectory)
+            try await LogCycleBench.run(report, logs: o.logCycleLogs, tasks: 16, temp: o.temporaryDirectory)
         }
         if o.sections.contains("poll") {
             try await PollBench.run(report, cases: o.pollCases, entriesEach: o.pollEntries, temp: o.temporaryDirectory,

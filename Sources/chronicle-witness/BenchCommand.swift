@@ -28,6 +28,9 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Option(help: "Seconds per publish run.")
     var publishSeconds: Double = 5
 
+    @Option(help: "Merkle logs in the cosign cycle of section tlog (the witness network's profile).")
+    var logCycleLogs: Int = 40_000
+
     @Option(help: "Poll cycles as UPSTREAMS:CONCURRENCY pairs, comma-separated (concurrency 0 = unbounded).")
     var pollCases: String = "1000:16,10000:16,1000:0"
 
@@ -53,6 +56,8 @@ struct BenchRunCommand: AsyncParsableCommand {
         guard exportEntries > 0 else { throw ValidationError("--export-entries takes a positive count") }
         options.exportEntries = exportEntries
         options.publishSeconds = publishSeconds
+        guard logCycleLogs > 0 else { throw ValidationError("--log-cycle-logs takes a positive count") }
+        options.logCycleLogs = logCycleLogs
         options.chainRounds = chainRounds
         options.temporaryDirectory = tempDir
         options.pollCases = try pollCases.split(separator: ",").map { pair in
