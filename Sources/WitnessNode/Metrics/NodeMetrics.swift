@@ -67,49 +67,46 @@ public final class NodeMetrics: Sendable {
 
     /// The Prometheus text exposition, with the state gauges refreshed from `database` at `now`.
     public func render(database: WitnessDatabase, now: Timestamp, pollInterval: Int64) throws -> String {
+        var gauges = StateGauges()
         for status in try UpstreamStatus.all(in: database, now: now, pollInterval: pollInterval) {
             let u = status.upstream
             let labels = [("origin", u.origin)]
-            registry.makeGauge(name: "witness_head_age_seconds", labels: labels)
-                .set(Double(status.ageSeconds ?? -1))
-            registry.makeGauge(name: "witness_last_advance_timestamp_seconds", labels: labels)
-                .set(Double(u.lastAdvance?.seconds ?? 0))
-            registry.makeGauge(name: "witness_cosigned_size", labels: labels).set(Double(u.cosigned?.checkpoint.size ?? 0))
-            registry.makeGauge(name: "witness_verified_size", labels: labels).set(Double(u.size))
-            registry.makeGauge(name: "witness_consecutive_poll_failures", labels: labels).set(Double(u.failures))
+            gauges.set("witness_head_age_seconds", labels, Double(status.ageSeconds ?? -1))
+            gauges.set("witness_last_advance_timestamp_seconds", labels, Double(u.lastAdvance?.seconds ?? 0))
+            gauges.set("witness_cosigned_size", labels, Double(u.cosigned?.checkpoint.size ?? 0))
+            gauges.set("witness_verified_size", labels, Double(u.size))
+            gauges.set("witness_consecutive_poll_failures", labels, Double(u.failures))
             for state in ["ok", "syncing", "stale", "blocked", "frozen", "split-view"] {
-                registry.makeGauge(name: "witness_upstream_state", labels: labels + [("state", state)])
-                    .set(to: status.state.rawValue == state ? 1.0 : 0.0)
+                gauges.set("witness_upstream_state", labels + [("state", state)], status.state.rawValue == state ? 1.0 : 0.0)
             }
         }
         // Merkle logs witnessed through add-checkpoint (outcomes are the /add-checkpoint request metrics).
         let logs = try database.merkleLogHeads()
-        registry.makeGauge(name: "witness_merkle_logs").set(Double(logs.count))
+        gauges.set("witness_merkle_logs", Double(logs.count))
         for log in logs {
-            registry.makeGauge(name: "witness_merkle_log_cosigned_size", labels: [("origin", log.origin)]).set(Double(log.size ?? 0))
-            registry.makeGauge(name: "witness_merkle_log_last_cosign_timestamp_seconds", labels: [("origin", log.origin)])
-                .set(Double(log.cosignedAt ?? 0))
-            registry.makeGauge(name: "witness_merkle_log_split_view", labels: [("origin", log.origin)]).set(to: log.splitView == nil ? 0.0 : 1.0)
+            gauges.set("witness_merkle_log_cosigned_size", [("origin", log.origin)], Double(log.size ?? 0))
+            gauges.set("witness_merkle_log_last_cosign_timestamp_seconds", [("origin", log.origin)], Double(log.cosignedAt ?? 0))
+            gauges.set("witness_merkle_log_split_view", [("origin", log.origin)], log.splitView == nil ? 0.0 : 1.0)
         }
         // The own ledger as a C2SP log, and what each push witness last cosigned of it.
-        if let own = try database.ownCheckpoint() { registry.makeGauge(name: "witness_own_checkpoint_size").set(Double(own.size)) }
+        if let own = try database.ownCheckpoint() { gauges.set("witness_own_checkpoint_size", Double(own.size)) }
         for witness in try database.pushWitnesses() {
             let labels = [("witness", witness.url)]
-            registry.makeGauge(name: "witness_push_cosigned_size", labels: labels).set(Double(witness.cosignedSize ?? 0))
-            registry.makeGauge(name: "witness_push_cosignature_timestamp_seconds", labels: labels).set(Double(witness.cosignedAt ?? 0))
-            registry.makeGauge(name: "witness_push_failing", labels: labels).set(to: witness.lastError == nil ? 0.0 : 1.0)
+            gauges.set("witness_push_cosigned_size", labels, Double(witness.cosignedSize ?? 0))
+            gauges.set("witness_push_cosignature_timestamp_seconds", labels, Double(witness.cosignedAt ?? 0))
+            gauges.set("witness_push_failing", labels, witness.lastError == nil ? 0.0 : 1.0)
         }
         var byKind: [String: Int] = Dictionary(uniqueKeysWithValues: EvidenceKind.allCases.map { ($0.rawValue, 0) })
         for record in try database.evidenceList() { byKind[record.kind, default: 0] += 1 }
-        for (kind, count) in byKind {
-            registry.makeGauge(name: "witness_evidence", labels: [("kind", kind)]).set(Double(count))
+        for (kind, count) in byKind.sorted(by: { $0.key < $1.key }) {
+            gauges.set("witness_evidence", [("kind", kind)], Double(count))
         }
         let peers = try database.peers()
-        registry.makeGauge(name: "witness_peers", labels: [("trusted", "true")]).set(Double(peers.filter(\.isTrusted).count))
-        registry.makeGauge(name: "witness_peers", labels: [("trusted", "false")]).set(Double(peers.filter { !$0.isTrusted }.count))
+        gauges.set("witness_peers", [("trusted", "true")], Double(peers.filter(\.isTrusted).count))
+        gauges.set("witness_peers", [("trusted", "false")], Double(peers.filter { !$0.isTrusted }.count))
         let state = try database.nodeState()
-        registry.makeGauge(name: "witness_cosigning_refused").set(to: state?.refusal == nil ? 0.0 : 1.0)
-        registry.makeGauge(name: "witness_ledger_size").set(Double(try database.ledgerSize()))
-        return registry.emitToString()
+        gauges.set("witness_cosigning_refused", state?.refusal == nil ? 0.0 : 1.0)
+        gauges.set("witness_ledger_size", Double(try database.ledgerSize()))
+        return registry.emitToString() + gauges.text
     }
 }
