@@ -1,6 +1,7 @@
 import Foundation
 import WitnessCore
 import WitnessNode
+import WitnessStore
 
 /// The proof endpoints (witness-protocol v2 §7.1, docs/witness-api.md "Proofs").
 ///
@@ -19,6 +20,17 @@ extension WitnessAPI {
         let hex = segments[3]
         guard Self.isOriginHash(Substring(hex)) else {
             return Self.refusal(.badRequest("expected the lowercase hex SHA-256 of an origin, 64 characters"))
+        }
+        if hex == ownOriginHash, try database.upstream(originHash: hex) == nil {
+            switch (segments.count, segments[4]) {
+            case (6, "entry"): return try ownEntryProof(hash: segments[5])
+            case (7, "consistency"):
+                guard let old = Self.size(segments[5]), let new = Self.size(segments[6]), old <= new else {
+                    return Self.refusal(.badRequest("sizes are decimal numbers without leading zeros, the old one not larger"))
+                }
+                return try ownConsistencyProof(from: old, to: new)
+            default: break
+            }
         }
         switch (segments.count, segments[4]) {
         case (6, "entry"): return try entryProof(originHash: hex, hash: segments[5])
@@ -123,7 +135,7 @@ extension APIResponse {
 
 extension String {
     /// `%3D`/`%3d` as `=` (base64url padding a client percent-encoded).
-    fileprivate func replacingPercentEncodedPadding() -> String {
+    func replacingPercentEncodedPadding() -> String {
         replacingOccurrences(of: "%3D", with: "=").replacingOccurrences(of: "%3d", with: "=")
     }
 }

@@ -123,17 +123,6 @@ public struct WitnessAPI: Sendable {
                            body: Array(answer.cosigned.serialized.utf8))
     }
 
-    /// The own ledger's latest log-signed checkpoint with the cosignatures its push witnesses
-    /// returned for it (witness-protocol §9); 404 before the first (no witness configured yet).
-    func ownCheckpoint() throws -> APIResponse {
-        guard let note = try database.ownCheckpointNote() else {
-            return APIResponse(status: StatusMap.status(WitnessRefusal.notFound("")), headers: [("Content-Type", "text/plain; charset=utf-8")],
-                               body: Array("not found: the own ledger has no signed checkpoint yet\n".utf8))
-        }
-        return APIResponse(status: StatusMap.ok, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-cache")],
-                           body: Array(note.utf8))
-    }
-
     /// The verified root at one size, with its upstream-signed material (docs/witness-api.md).
     func position(originHash hex: String, size text: String, material: Bool) throws -> APIResponse {
         guard Self.isOriginHash(Substring(hex)) else {

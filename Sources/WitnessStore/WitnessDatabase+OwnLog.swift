@@ -112,11 +112,29 @@ extension WitnessDatabase {
     /// The own checkpoint as served: the log-signed note with every push witness's verified
     /// cosignature of that same checkpoint appended (as Tessera logs serve theirs). Nil before the first.
     public func ownCheckpointNote() throws -> String? {
+        try reader.read { db in try Self.ownCheckpointNote(db)?.note }
+    }
+
+    private static func ownCheckpointNote(_ db: Database) throws -> (checkpoint: OwnCheckpoint, note: String)? {
+        guard let held = try ownCheckpoint(db) else { return nil }
+        let lines = try String.fetchAll(db, sql: "SELECT cosignature FROM push_witness WHERE cosigned_size = ? AND cosignature IS NOT NULL ORDER BY url",
+                                        arguments: [held.size])
+        return (held, held.note + lines.map { $0 + "\n" }.joined())
+    }
+
+    /// What an entry proof in the own log needs, read in one snapshot: the 1-based position of
+    /// the own ledger entry whose currhash or summaryhash is `hash` (nil: none), the served note
+    /// of the latest own checkpoint, and the entry's audit path in its tree (nil when the entry
+    /// came after that checkpoint, or there is none yet).
+    public func ownEntryProofMaterial(hash: [UInt8]) throws -> (position: Int?, note: String?, proof: [[UInt8]]?) {
         try reader.read { db in
-            guard let held = try Self.ownCheckpoint(db) else { return nil }
-            let lines = try String.fetchAll(db, sql: "SELECT cosignature FROM push_witness WHERE cosigned_size = ? AND cosignature IS NOT NULL ORDER BY url",
-                                            arguments: [held.size])
-            return held.note + lines.map { $0 + "\n" }.joined()
+            guard hash.count == 32, let position = try Int.fetchOne(db, sql: """
+                SELECT MIN(position) FROM ledger_entry WHERE currhash = ? OR summaryhash = ?
+                """, arguments: [Data(hash), Data(hash)]) else { return (nil, nil, nil) }
+            guard let (held, note) = try Self.ownCheckpointNote(db) else { return (position, nil, nil) }
+            guard position <= held.size else { return (position, note, nil) }
+            let proof = try MerkleTree(size: held.size, nodes: StoredMerkleNodes(db: db, source: .ownLedger)).inclusionProof(index: position - 1)
+            return (position, note, proof)
         }
     }
 

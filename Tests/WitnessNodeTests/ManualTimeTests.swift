@@ -83,6 +83,8 @@ struct ManualTimeTests {
         #expect(await eventually { network.traffic().exchanges == 1 })
         // The round brought the peer's cosignature on the shared head.
         let head = try #require(try nodes[0].sync.database.upstream(origin: Self.origin)?.cosigned?.checkpoint)
-        #expect(try nodes[0].sync.database.peerCosignatures(on: head).map(\.vkey) == [nodes[1].gossip.vkey.description])
+        // (The exchange is counted when sent; its answer is applied after: wait for it.)
+        let peer = nodes[1].gossip.vkey.description
+        #expect(await eventually { (try? nodes[0].sync.database.peerCosignatures(on: head).map(\.vkey)) == [peer] })
     }
 }

@@ -101,6 +101,23 @@ struct OwnLogPushTests {
                 let monitored = String(decoding: try await Self.get("\(witnessURL)/\(hex)/checkpoint").body, as: UTF8.self)
                 #expect(Self.independentlyVerified(monitored, log: log, witness: witness) != nil, "\(monitored)")
             }
+            // An entry of A's ledger is proven in A's checkpoint that B cosigned: a tlog-proof file that
+            // verifies offline here and in the independent verifier, under a policy of witness B.
+            let entry = try #require(try a.database.entry(at: 2))
+            let hexA = Array(a.origin.utf8).sha256Hex
+            let answer = try await Self.get("\(urls[0])/witness/v1/proof/\(hexA)/entry/\(entry.currhash)")
+            #expect(answer.status == 200)
+            let proofFile = try EntryProof(parsing: answer.body)
+            let policy = "witness b \(b.vkey)\nquorum b\n"
+            let verdict = try proofFile.verify(policy: try WitnessPolicy(parsing: policy), origin: a.origin, entryKey: a.key.publicKey)
+            #expect(verdict.position == 2 && verdict.cosigners.map(\.witness.name) == ["b"])
+            let independent = try await IndependentVerifier.verifyProof(answer.body, policy: policy, origin: a.origin,
+                                                                        entryKey: a.key.publicKey.base64url)
+            #expect(independent.verified, "\(independent)")
+            let consistency = try await Self.get("\(urls[0])/witness/v1/proof/\(hexA)/consistency/1/3")
+            #expect(String(decoding: consistency.body, as: UTF8.self)
+                == IndependentMerkle.consistencyProof(oldSize: 1, leaves: try Self.currhashes(a)).map { Base64.encode($0) + "\n" }.joined())
+            #expect(try await Self.get("\(urls[0])/witness/v1/proof/\(hexA)/consistency/1/4").status == 404)
             // A grows: the push carries a consistency proof from the size B holds.
             try await a.grow(29)
             a.clock.advance(seconds: 60)
