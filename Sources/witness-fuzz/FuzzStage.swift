@@ -95,7 +95,12 @@ struct FuzzStage {
             old = size
         }
         addCheckpoints = requests
+        // The log forks at size 5: a second tree it signs too (the material of a log-fork evidence).
+        let forkText = Checkpoint(origin: "fuzz.example.org/log", size: 5, root: [UInt8](repeating: 0x55, count: 32)).text
+        texts.insert(forkText)
         logNotes = texts
+        let secret = logSecret
+        let logNote = { (text: String) in SignedNote(text: text, lines: [LogKey.sign(text, name: "fuzz.example.org/log", with: secret)!]).serialized }
 
         let at = Timestamp(seconds: 1_800_000_100)
         let key = upstream.publicKey, reporter = witnesses[0], origin = self.origin
@@ -112,6 +117,8 @@ struct FuzzStage {
                                          first: notes[2].serialized, second: notes[3].serialized),
             Evidence.witnessEquivocation(origin: origin, upstreamKey: key, reportedBy: reporter, detectedAt: at, witness: witnesses[2],
                                          first: notes[3].serialized, second: notes[4].serialized, chain: [bodies["export-fork"]!]),
+            Evidence.logFork(origin: "fuzz.example.org/log", logKey: secret.publicKey, reportedBy: reporter, detectedAt: at,
+                             first: logNote(tree(5).text), second: logNote(forkText)),
         ]
         let head = GossipHead(origin: origin, upstreamKey: key, cosigned: notes[2], upstreamSigned: bodies["lasthash"])
         let bare = GossipHead(origin: origin, upstreamKey: key, cosigned: notes[1], upstreamSigned: nil)

@@ -106,6 +106,14 @@ enum FuzzTarget: UInt8, CaseIterable {
             require(body.verifies(under: key), "proven with a body upstream_key did not sign")
             if key == stage.upstream.publicKey { require(stage.signedBodies.contains(body.body), "proven with a body the stage never signed") }
         }
+        // A Merkle log's fork (no upstream-signed body) under the stage's log key rests on texts it signed.
+        if kind == .fork, evidence.items.allSatisfy({ $0.upstreamSigned == nil }), key == stage.logKey.publicKey {
+            for text in evidence.items.compactMap(\.cosigned) {
+                guard let note = try? SignedNote(parsing: text, maxLines: 64, lenientSignatures: true),
+                      note.isSigned(byAnyOf: [stage.logKey]) else { continue }
+                require(stage.logNotes.contains(note.text), "a log fork proven with a text the log never signed")
+            }
+        }
         if kind == .witnessEquivocation, let vkey = evidence.witness.flatMap(VerifierKey.init), stage.witnesses.contains(vkey) {
             for text in evidence.items.compactMap(\.cosigned) {
                 guard let note = try? CosignedCheckpoint(parsing: text), let cosignature = try? note.cosignature(by: vkey) else { continue }
