@@ -18,25 +18,16 @@ enum ExportBench {
         report.line("   (seeded in \(Format.fixed(seedTime, 1)) s)")
         try await node.serving { base in
             for label in ["first request (render ×3, sign)", "again (signature kept, render ×1)"] {
-                let baseline = Memory.residentBytes()
-                let peak = Locked(baseline)
-                let sampler = Task {
-                    while !Task.isCancelled {
-                        let now = Memory.residentBytes()
-                        peak.withLock { $0 = max($0, now) }
-                        try? await Task.sleep(for: .milliseconds(20))
-                    }
-                }
                 let cpuBefore = ProcessCPU.seconds()
                 var bytes = 0
-                let seconds = try await Stopwatch.seconds {
-                    let response = try await http.execute(HTTPClientRequest(url: base + "/export"), timeout: .seconds(3600))
-                    guard response.status == .ok else { throw BenchFailure("export answered \(response.status)") }
-                    for try await piece in response.body { bytes += piece.readableBytes }
+                let (seconds, baseline, growth) = try await Memory.peak {
+                    try await Stopwatch.seconds {
+                        let response = try await http.execute(HTTPClientRequest(url: base + "/export"), timeout: .seconds(3600))
+                        guard response.status == .ok else { throw BenchFailure("export answered \(response.status)") }
+                        for try await piece in response.body { bytes += piece.readableBytes }
+                    }
                 }
-                sampler.cancel()
                 let cpu = ProcessCPU.seconds() - cpuBefore
-                let growth = peak.withLock { $0 } - baseline
                 report.figure("GET /chronicle/export of \(Format.mib(bytes)), \(label)",
                               ours: "\(Format.fixed(cpu, 2)) s CPU, \(Format.fixed(Double(bytes) / 1_048_576 / seconds, 0)) MiB/s",
                               reference: "peak RSS +\(Format.mib(growth)) over \(Format.mib(baseline)) before (server and client in this process)",
@@ -54,5 +45,22 @@ enum Memory {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
               let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
         return kib * 1024
+    }
+
+    /// Runs `body` while sampling the resident memory every 20 ms: the RSS before, and how far
+    /// above it the samples peaked.
+    static func peak<T>(during body: () async throws -> T) async rethrows -> (value: T, baseline: Int, growth: Int) {
+        let baseline = residentBytes()
+        let peak = Locked(baseline)
+        let sampler = Task {
+            while !Task.isCancelled {
+                let now = residentBytes()
+                peak.withLock { $0 = max($0, now) }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        defer { sampler.cancel() }
+        let value = try await body()
+        return (value, baseline, peak.withLock { $0 } - baseline)
     }
 }

@@ -27,18 +27,9 @@ enum LogCycleBench {
                     + "request bodies made beforehand)")
         let witness = LogWitness(service: node.service)
         for (step, label) in ["first checkpoint of every log", "an advance of every log, with its consistency proof"].enumerated() {
-            let baseline = Memory.residentBytes()
-            let peak = Locked(baseline)
-            let sampler = Task {
-                while !Task.isCancelled {
-                    let now = Memory.residentBytes()
-                    peak.withLock { $0 = max($0, now) }
-                    try? await Task.sleep(for: .milliseconds(20))
-                }
-            }
             let refused = Locked(0)
             let cpuBefore = ProcessCPU.seconds()
-            let elapsed = await Stopwatch.seconds {
+            let (elapsed, baseline, growth) = await Memory.peak { await Stopwatch.seconds {
                 await withTaskGroup(of: Void.self) { group in
                     for task in 0..<tasks {
                         group.addTask {
@@ -50,12 +41,10 @@ enum LogCycleBench {
                         }
                     }
                 }
-            }
-            sampler.cancel()
+            } }
             let cpu = ProcessCPU.seconds() - cpuBefore
             let failures = refused.withLock { $0 }
             guard failures == 0 else { throw BenchFailure("log cycle: \(failures) of \(logs) pushes refused") }
-            let growth = peak.withLock { $0 } - baseline
             report.figure("cycle over \(Format.int(Double(logs))) logs: \(label)",
                           ours: "\(Format.fixed(elapsed, 1)) s, \(Format.int(Double(logs) / elapsed))/s, \(Format.int(cpu / Double(logs) * 1e6)) µs CPU each",
                           reference: "RSS \(Format.mib(baseline)) before, peak +\(Format.mib(growth))",
