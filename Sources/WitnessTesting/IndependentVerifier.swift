@@ -12,6 +12,8 @@ package enum IndependentVerifier {
         package var proven: Bool { status == 0 && output.hasPrefix("proven: ") }
         /// A proof file verified (`verify_proof.py`).
         package var verified: Bool { status == 0 && output.hasPrefix("verified: ") }
+        /// The PHP verifier's "VERIFIED: " (its output is `check --proof`'s).
+        package var phpVerified: Bool { status == 0 && output.hasPrefix("VERIFIED: ") }
         /// A gossip signature check passed.
         package var authentic: Bool { status == 0 && output.hasPrefix("authentic: ") }
         package var description: String { "exit \(status): \(output)" }
@@ -59,15 +61,30 @@ package enum IndependentVerifier {
     /// Every run is async and on a thread of its own: the tests call these while in-process nodes
     /// serve on the same machine, and a Python start-up blocking the cooperative pool (two threads
     /// on two cores) starved those nodes' handlers past a client's deadline in a CI run.
-    private static func run(_ path: String, _ arguments: [String], input bytes: [UInt8]) async throws -> Verdict {
+    private static func run(_ path: String, _ arguments: [String], input bytes: [UInt8],
+                            interpreter: String = "/usr/bin/python3") async throws -> Verdict {
         try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try runBlocking(path, arguments, input: bytes) }) }
+            Thread.detachNewThread { continuation.resume(with: Result { try runBlocking(path, arguments, input: bytes, interpreter: interpreter) }) }
         }
     }
 
-    private static func runBlocking(_ path: String, _ arguments: [String], input bytes: [UInt8]) throws -> Verdict {
+    /// `clients/php/bin/verify-proof` (the PHP verifier of issue 14) on a proof file under a
+    /// tlog-policy text, with the exit codes of `check --proof`; `phpVerified` reads "VERIFIED: ".
+    package static func verifyProofWithPHP(_ bytes: [UInt8], policy: String, origin: String? = nil, entryKey: String? = nil) async throws -> Verdict {
+        let cli = URL(fileURLWithPath: script).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("clients/php/bin/verify-proof").path
+        let policyFile = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).txt")
+        try Data(policy.utf8).write(to: policyFile)
+        defer { try? FileManager.default.removeItem(at: policyFile) }
+        var arguments = ["--policy", policyFile.path]
+        if let origin { arguments += ["--origin", origin] }
+        if let entryKey { arguments += ["--entry-key", entryKey] }
+        return try await run(cli, arguments + ["-"], input: bytes, interpreter: "/usr/bin/php")
+    }
+
+    private static func runBlocking(_ path: String, _ arguments: [String], input bytes: [UInt8], interpreter: String) throws -> Verdict {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.executableURL = URL(fileURLWithPath: interpreter)
         process.arguments = [path] + arguments
         let input = Pipe(), output = Pipe()
         process.standardInput = input

@@ -61,6 +61,12 @@ struct ProofNetworkTests {
             let python = try await IndependentVerifier.verifyProof(answer.body, policy: policy, origin: Self.origin,
                                                              entryKey: entry.publickey)
             #expect(python.verified, "\(python)")
+            // The PHP verifier (clients/php, issue 14) accepts the same file, and refuses it under a key it was not signed by.
+            let php = try await IndependentVerifier.verifyProofWithPHP(answer.body, policy: policy, origin: Self.origin, entryKey: entry.publickey)
+            #expect(php.phpVerified, "\(php)")
+            let pinnedElsewhere = try await IndependentVerifier.verifyProofWithPHP(answer.body, policy: policy,
+                                                                                   entryKey: Base64URL.encode([UInt8](repeating: 1, count: 32)))
+            #expect(pinnedElsewhere.status == 1 && pinnedElsewhere.output.hasPrefix("NOT VERIFIED: "), "\(pinnedElsewhere)")
             // The same proof by summaryhash, and a cache revalidation costs no body.
             let bySummary = try await fetch(network[0].url + "/witness/v1/proof/\(Self.hex)/entry/\(entry.summaryhash)")
             #expect(bySummary.body == answer.body)
