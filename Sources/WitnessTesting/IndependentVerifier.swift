@@ -49,13 +49,27 @@ package enum IndependentVerifier {
     /// (witness-protocol §7.1), independently of the node's code. `proven` reads "verified: ".
     package static func verifyProof(_ bytes: [UInt8], policy: String, origin: String? = nil, entryKey: String? = nil) async throws -> Verdict {
         let proofScript = URL(fileURLWithPath: script).deletingLastPathComponent().appendingPathComponent("verify_proof.py").path
+        return try await runProofVerifier(proofScript, interpreter: "/usr/bin/python3", bytes, policy: policy, origin: origin, entryKey: entryKey)
+    }
+
+    /// `clients/php/bin/verify-proof` (the PHP verifier of issue 14) on a proof file under a
+    /// tlog-policy text, with the exit codes of `check --proof`; `phpVerified` reads "VERIFIED: ".
+    package static func verifyProofWithPHP(_ bytes: [UInt8], policy: String, origin: String? = nil, entryKey: String? = nil) async throws -> Verdict {
+        let cli = URL(fileURLWithPath: script).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("clients/php/bin/verify-proof").path
+        return try await runProofVerifier(cli, interpreter: "/usr/bin/php", bytes, policy: policy, origin: origin, entryKey: entryKey)
+    }
+
+    /// A proof verifier taking `--policy FILE [--origin O] [--entry-key K] -` (both take the same flags).
+    private static func runProofVerifier(_ path: String, interpreter: String, _ bytes: [UInt8], policy: String, origin: String?,
+                                         entryKey: String?) async throws -> Verdict {
         let policyFile = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).txt")
         try Data(policy.utf8).write(to: policyFile)
         defer { try? FileManager.default.removeItem(at: policyFile) }
         var arguments = ["--policy", policyFile.path]
         if let origin { arguments += ["--origin", origin] }
         if let entryKey { arguments += ["--entry-key", entryKey] }
-        return try await run(proofScript, arguments + ["-"], input: bytes)
+        return try await run(path, arguments + ["-"], input: bytes, interpreter: interpreter)
     }
 
     /// Every run is async and on a thread of its own: the tests call these while in-process nodes
@@ -66,20 +80,6 @@ package enum IndependentVerifier {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try runBlocking(path, arguments, input: bytes, interpreter: interpreter) }) }
         }
-    }
-
-    /// `clients/php/bin/verify-proof` (the PHP verifier of issue 14) on a proof file under a
-    /// tlog-policy text, with the exit codes of `check --proof`; `phpVerified` reads "VERIFIED: ".
-    package static func verifyProofWithPHP(_ bytes: [UInt8], policy: String, origin: String? = nil, entryKey: String? = nil) async throws -> Verdict {
-        let cli = URL(fileURLWithPath: script).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("clients/php/bin/verify-proof").path
-        let policyFile = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).txt")
-        try Data(policy.utf8).write(to: policyFile)
-        defer { try? FileManager.default.removeItem(at: policyFile) }
-        var arguments = ["--policy", policyFile.path]
-        if let origin { arguments += ["--origin", origin] }
-        if let entryKey { arguments += ["--entry-key", entryKey] }
-        return try await run(cli, arguments + ["-"], input: bytes, interpreter: "/usr/bin/php")
     }
 
     private static func runBlocking(_ path: String, _ arguments: [String], input bytes: [UInt8], interpreter: String) throws -> Verdict {
