@@ -60,6 +60,20 @@ package enum IndependentVerifier {
         return try await runProofVerifier(cli, interpreter: "/usr/bin/php", bytes, policy: policy, origin: origin, entryKey: entryKey)
     }
 
+    /// `clients/php/bin/check-head`: the PHP client's freshness decision for `origin` from the
+    /// witnesses whose URLs `policy` names, exit status as `chronicle-witness check` (0, 1, 3, 4).
+    package static func checkHeadWithPHP(policy: String, origin: String, head: (size: Int, root: [UInt8])? = nil,
+                                         maxAge: Int64 = 1800) async throws -> Verdict {
+        let cli = URL(fileURLWithPath: script).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("clients/php/bin/check-head").path
+        let policyFile = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).txt")
+        try Data(policy.utf8).write(to: policyFile)
+        defer { try? FileManager.default.removeItem(at: policyFile) }
+        var arguments = ["--policy", policyFile.path, "--origin", origin, "--max-age", String(maxAge)]
+        if let head { arguments += ["--head", "\(head.size):\(Base64.encode(head.root))"] }
+        return try await run(cli, arguments, input: [], interpreter: "/usr/bin/php")
+    }
+
     /// A proof verifier taking `--policy FILE [--origin O] [--entry-key K] -` (both take the same flags).
     private static func runProofVerifier(_ path: String, interpreter: String, _ bytes: [UInt8], policy: String, origin: String?,
                                          entryKey: String?) async throws -> Verdict {

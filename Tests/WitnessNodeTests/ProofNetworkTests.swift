@@ -183,6 +183,17 @@ struct ProofNetworkTests {
             let split = await client.check(policy: policy, origin: Self.origin, maxAge: 3600,
                                            head: Checkpoint(origin: Self.origin, size: 5, root: fork))
             #expect(split.verdict.exitCode == 4, "\(split.verdict)")
+            // The PHP client (clients/php, issue 14) asks the same witnesses and decides the same.
+            let olderHead = try #require(older)
+            for (head, expected) in [((olderHead.size, olderHead.root), Int32(3)), ((5, fork), 4)] as [((Int, [UInt8])?, Int32)] {
+                let php = try await IndependentVerifier.checkHeadWithPHP(policy: text, origin: Self.origin, head: head, maxAge: 3600)
+                #expect(php.status == expected, "\(php)")
+            }
+            let currentHead = try #require(current)
+            let accepted = try await IndependentVerifier.checkHeadWithPHP(policy: text, origin: Self.origin,
+                                                                          head: (currentHead.size, currentHead.root), maxAge: 3600)
+            #expect(accepted.status == 0 && accepted.output.hasPrefix("ACCEPTED: size 7"), "\(accepted)")
+            #expect(try await IndependentVerifier.checkHeadWithPHP(policy: text, origin: Self.origin, maxAge: 3600).status == 0)
         }
     }
 

@@ -74,6 +74,34 @@ final class Freshness
         return $best[0] > $head[0] ? [self::DENIED_UPDATE, $best] : [self::NO_QUORUM, $head];
     }
 
+    /**
+     * The position answers worth asking for before deciding: for every size a decision may concern
+     * (the head's, every cosigned checkpoint's), each witness that cosigned a larger checkpoint
+     * and has not said what its chain holds there. Step one of two; `decide` is step two.
+     *
+     * @return list<array{string, int}> (policy witness name, size)
+     */
+    public static function positionsNeeded(Policy $policy, string $origin, array $notes, ?array $head = null): array
+    {
+        $d = new self($policy, $origin, $notes, [], 0, 0, 0);
+        $sizes = array_column($d->candidates, 0);
+        if ($head !== null) {
+            $sizes[] = $head[0];
+        }
+        $sizes = array_unique($sizes);
+        sort($sizes);
+        $requests = [];
+        foreach ($d->views as $name => $view) {
+            $largest = max([0, ...array_column($view['cosigned'], 0)]);
+            foreach ($view['equivocated'] ? [] : $sizes as $size) {
+                if ($size > 0 && $size < $largest && !isset($view['chain'][$size])) {
+                    $requests[] = [$name, $size];
+                }
+            }
+        }
+        return $requests;
+    }
+
     /** Reads one note: a policy witness's failing line rejects it whole (witness-protocol §3). */
     private function read(string $text): void
     {

@@ -1,10 +1,4 @@
 <?php
 declare(strict_types=1);
 
-// PSR-4 for ChronicleWitness\ → src/ without Composer (nothing to download).
-spl_autoload_register(function (string $class): void {
-    $prefix = 'ChronicleWitness\\';
-    if (str_starts_with($class, $prefix)) {
-        require __DIR__ . '/../src/' . substr($class, strlen($prefix)) . '.php';
-    }
-});
+require __DIR__ . '/../autoload.php';
