@@ -69,11 +69,15 @@ extension WitnessDatabase {
     /// epoch: a node whose database lost state (cosigning refused) must not sign a possibly forked
     /// history of its own either. The tree is grown in the same transaction up to the size signed,
     /// so every signed checkpoint has its tree; call `growOwnTree` first to keep that bounded.
-    public func signOwnCheckpoint(origin: String, at time: Int64,
+    ///
+    /// `isCurrent` says whether a held note is signed by the current key: after `rotate-key` the
+    /// unchanged checkpoint is signed again by the new one (its witnesses' cosignatures, over the
+    /// text, stay valid).
+    public func signOwnCheckpoint(origin: String, at time: Int64, isCurrent: @Sendable (_ note: String) -> Bool = { _ in true },
                                   sign: @Sendable (_ text: String) throws -> String) async throws -> OwnCheckpoint {
         try await writer.write { db in
             let ledgerSize = try Int.fetchOne(db, sql: "SELECT size FROM ledger_tip WHERE id = 1") ?? 0
-            if let held = try Self.ownCheckpoint(db), held.origin == origin, held.size == ledgerSize { return held }
+            if let held = try Self.ownCheckpoint(db), held.origin == origin, held.size == ledgerSize, isCurrent(held.note) { return held }
             let treeSize = try Self.ownTreeSize(db)
             guard ledgerSize >= treeSize else {
                 throw StoreError.inconsistent("the own ledger has \(ledgerSize) entries but its tree already covers \(treeSize)")

@@ -118,3 +118,21 @@ extension OwnLogStoreTests {
         #expect(try database.ownCheckpoint() == nil)
     }
 }
+
+extension OwnLogStoreTests {
+    /// After a key rotation the unchanged checkpoint is signed again by the new key.
+    @Test func aNewKeySignsTheUnchangedCheckpointAgain() async throws {
+        let database = try WitnessDatabase.inMemory()
+        try await Self.append(4, to: database)
+        let first = try await Self.sign(database)
+        let rotated = Ed25519SecretKey(seed: [UInt8](repeating: 0x13, count: 32))
+        let newKey = LogKey(name: Self.origin, publicKey: rotated.publicKey)!
+        let again = try await database.signOwnCheckpoint(origin: Self.origin, at: 200,
+                                                         isCurrent: { (try? SignedNote(parsing: $0))?.isSigned(byAnyOf: [newKey]) ?? false }) { text in
+            SignedNote(text: text, lines: [LogKey.sign(text, name: Self.origin, with: rotated)!]).serialized
+        }
+        #expect(again.size == first.size && again.root == first.root && again.note != first.note)
+        #expect(try SignedNote(parsing: again.note).isSigned(byAnyOf: [newKey]))
+        #expect(try database.ownCheckpoint() == again)
+    }
+}

@@ -72,7 +72,8 @@ public struct CheckpointPusher: Service, Sendable {
         }
         while try await database.growOwnTree() > 0 {}
         let key = self.key
-        return try await database.signOwnCheckpoint(origin: origin, at: clock.now().seconds) { text in
+        let isCurrent: @Sendable (String) -> Bool = { note in (try? SignedNote(parsing: note))?.isSigned(byAnyOf: [logKey]) ?? false }
+        return try await database.signOwnCheckpoint(origin: origin, at: clock.now().seconds, isCurrent: isCurrent) { text in
             guard let line = LogKey.sign(text, name: logKey.name, with: key) else { throw CheckpointPusherError.badOrigin(logKey.name) }
             return SignedNote(text: text, lines: [line]).serialized
         }
