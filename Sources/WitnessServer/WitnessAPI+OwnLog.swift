@@ -10,6 +10,12 @@ extension WitnessAPI {
     /// The lowercase hex SHA-256 of the own ledger's origin.
     var ownOriginHash: String { SHA256.hash(Array(service.config.ownOrigin.utf8)).hexString }
 
+    /// Whether proofs for `hex` are of the own log: its origin's hash, unless this node also
+    /// watches a Chronicle of that origin (whose verified chain then answers, as before).
+    func isOwnLog(_ hex: String) throws -> Bool {
+        try hex == ownOriginHash && database.upstream(originHash: hex) == nil
+    }
+
     /// The own ledger's latest log-signed checkpoint with the cosignatures its push witnesses
     /// returned for it (witness-protocol §9); 404 before the first (no witness configured yet).
     func ownCheckpoint() throws -> APIResponse {
@@ -23,10 +29,7 @@ extension WitnessAPI {
 
     /// `/witness/v1/proof/<own hex>/entry/<hash>`: the `c2sp.org/tlog-proof@v1` file of an own
     /// ledger entry against the latest own checkpoint, with the push witnesses' cosignatures.
-    func ownEntryProof(hash text: String) throws -> APIResponse {
-        guard let hash = Base64URL.decode(text.replacingPercentEncodedPadding(), length: 32) else {
-            return Self.refusal(.badRequest("\(Untrusted.excerpt(text).debugDescription) is not the base64url of a 32-byte currhash or summaryhash"))
-        }
+    func ownEntryProof(hash: [UInt8]) throws -> APIResponse {
         let material = try database.ownEntryProofMaterial(hash: hash)
         guard let position = material.position, let entry = try database.entry(at: position) else { return Self.refusal(.unknownEntry) }
         guard let note = material.note, let cosigned = try? CosignedCheckpoint(parsing: note, maxLines: 64) else {

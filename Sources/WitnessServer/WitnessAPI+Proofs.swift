@@ -1,7 +1,6 @@
 import Foundation
 import WitnessCore
 import WitnessNode
-import WitnessStore
 
 /// The proof endpoints (witness-protocol v2 §7.1, docs/witness-api.md "Proofs").
 ///
@@ -21,17 +20,6 @@ extension WitnessAPI {
         guard Self.isOriginHash(Substring(hex)) else {
             return Self.refusal(.badRequest("expected the lowercase hex SHA-256 of an origin, 64 characters"))
         }
-        if hex == ownOriginHash, try database.upstream(originHash: hex) == nil {
-            switch (segments.count, segments[4]) {
-            case (6, "entry"): return try ownEntryProof(hash: segments[5])
-            case (7, "consistency"):
-                guard let old = Self.size(segments[5]), let new = Self.size(segments[6]), old <= new else {
-                    return Self.refusal(.badRequest("sizes are decimal numbers without leading zeros, the old one not larger"))
-                }
-                return try ownConsistencyProof(from: old, to: new)
-            default: break
-            }
-        }
         switch (segments.count, segments[4]) {
         case (6, "entry"): return try entryProof(originHash: hex, hash: segments[5])
         case (7, "consistency"): return try consistencyProof(originHash: hex, old: segments[5], new: segments[6])
@@ -48,6 +36,7 @@ extension WitnessAPI {
         guard let hash = Base64URL.decode(unescaped, length: 32) else {
             return Self.refusal(.badRequest("\(Untrusted.excerpt(text).debugDescription) is not the base64url of a 32-byte currhash or summaryhash"))
         }
+        if try isOwnLog(hex) { return try ownEntryProof(hash: hash) }
         switch try view.entryProof(originHash: hex, hash: hash) {
         case .success(let proof):
             return Self.cacheable(Array(proof.serialized.utf8), cacheControl: Self.entryProofCacheControl)
@@ -63,6 +52,7 @@ extension WitnessAPI {
             return Self.refusal(.badRequest("sizes are decimal numbers without leading zeros"))
         }
         guard old <= new else { return Self.refusal(.badRequest("the old size \(old) is larger than the new size \(new)")) }
+        if try isOwnLog(hex) { return try ownConsistencyProof(from: old, to: new) }
         switch try view.consistencyProof(originHash: hex, from: old, to: new) {
         case .success(let hashes):
             return Self.cacheable(Array(hashes.map { Base64.encode($0) + "\n" }.joined().utf8),
@@ -135,7 +125,7 @@ extension APIResponse {
 
 extension String {
     /// `%3D`/`%3d` as `=` (base64url padding a client percent-encoded).
-    func replacingPercentEncodedPadding() -> String {
+    fileprivate func replacingPercentEncodedPadding() -> String {
         replacingOccurrences(of: "%3D", with: "=").replacingOccurrences(of: "%3d", with: "=")
     }
 }

@@ -115,7 +115,7 @@ public struct WitnessAPI: Sendable {
                 return APIResponse(status: StatusMap.ok, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(note.utf8))
             }
             // The node's own ledger as a C2SP log: its log-signed checkpoint and the cosignatures collected.
-            if hex == SHA256.hash(Array(service.config.ownOrigin.utf8)).hexString { return try ownCheckpoint() }
+            if hex == ownOriginHash { return try ownCheckpoint() }
             return APIResponse(status: StatusMap.status(WitnessRefusal.notFound("")), headers: [("Content-Type", "text/plain; charset=utf-8")],
                                body: Array("not found\n".utf8))
         }

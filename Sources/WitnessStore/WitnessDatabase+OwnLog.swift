@@ -77,7 +77,8 @@ extension WitnessDatabase {
                                   sign: @Sendable (_ text: String) throws -> String) async throws -> OwnCheckpoint {
         try await writer.write { db in
             let ledgerSize = try Int.fetchOne(db, sql: "SELECT size FROM ledger_tip WHERE id = 1") ?? 0
-            if let held = try Self.ownCheckpoint(db), held.origin == origin, held.size == ledgerSize, isCurrent(held.note) { return held }
+            let held = try Self.ownCheckpoint(db)
+            if let held, held.origin == origin, held.size == ledgerSize, isCurrent(held.note) { return held }
             let treeSize = try Self.ownTreeSize(db)
             guard ledgerSize >= treeSize else {
                 throw StoreError.inconsistent("the own ledger has \(ledgerSize) entries but its tree already covers \(treeSize)")
@@ -88,13 +89,12 @@ extension WitnessDatabase {
             let checkpoint = OwnCheckpoint(origin: origin, size: ledgerSize, root: root, note: "", signedAt: time)
             var signed = checkpoint
             signed.note = try sign(checkpoint.text)
-            let previousOrigin = try String.fetchOne(db, sql: "SELECT origin FROM own_log WHERE id = 1")
             try db.execute(sql: """
                 INSERT INTO own_log (id, tree_size, origin, size, root, note, signed_at) VALUES (1, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET tree_size = MAX(tree_size, excluded.tree_size), origin = excluded.origin,
                     size = excluded.size, root = excluded.root, note = excluded.note, signed_at = excluded.signed_at
                 """, arguments: [ledgerSize, origin, ledgerSize, Data(root), signed.note, time])
-            if let previousOrigin, previousOrigin != origin {
+            if let held, held.origin != origin {
                 // Another origin is another log to every witness: what they said of the old one is void.
                 try db.execute(sql: "UPDATE push_witness SET known_size = NULL, cosigned_size = NULL, cosignature = NULL, cosigned_at = NULL")
             }

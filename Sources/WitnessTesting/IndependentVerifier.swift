@@ -66,24 +66,28 @@ package enum IndependentVerifier {
                                          maxAge: Int64 = 1800) async throws -> Verdict {
         let cli = URL(fileURLWithPath: script).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("clients/php/bin/check-head").path
-        let policyFile = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).txt")
-        try Data(policy.utf8).write(to: policyFile)
-        defer { try? FileManager.default.removeItem(at: policyFile) }
-        var arguments = ["--policy", policyFile.path, "--origin", origin, "--max-age", String(maxAge)]
+        var arguments = ["--origin", origin, "--max-age", String(maxAge)]
         if let head { arguments += ["--head", "\(head.size):\(Base64.encode(head.root))"] }
-        return try await run(cli, arguments, input: [], interpreter: "/usr/bin/php")
+        return try await withPolicyFile(policy) { path in try await run(cli, ["--policy", path] + arguments, input: [], interpreter: "/usr/bin/php") }
     }
 
     /// A proof verifier taking `--policy FILE [--origin O] [--entry-key K] -` (both take the same flags).
     private static func runProofVerifier(_ path: String, interpreter: String, _ bytes: [UInt8], policy: String, origin: String?,
                                          entryKey: String?) async throws -> Verdict {
+        var arguments: [String] = []
+        if let origin { arguments += ["--origin", origin] }
+        if let entryKey { arguments += ["--entry-key", entryKey] }
+        return try await withPolicyFile(policy) { file in
+            try await run(path, ["--policy", file] + arguments + ["-"], input: bytes, interpreter: interpreter)
+        }
+    }
+
+    /// Runs `body` with `policy` in a temporary file (its path), removed afterwards.
+    private static func withPolicyFile(_ policy: String, _ body: (String) async throws -> Verdict) async throws -> Verdict {
         let policyFile = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).txt")
         try Data(policy.utf8).write(to: policyFile)
         defer { try? FileManager.default.removeItem(at: policyFile) }
-        var arguments = ["--policy", policyFile.path]
-        if let origin { arguments += ["--origin", origin] }
-        if let entryKey { arguments += ["--entry-key", entryKey] }
-        return try await run(path, arguments + ["-"], input: bytes, interpreter: interpreter)
+        return try await body(policyFile.path)
     }
 
     /// Every run is async and on a thread of its own: the tests call these while in-process nodes

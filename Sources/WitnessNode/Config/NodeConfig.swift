@@ -273,7 +273,8 @@ extension NodeConfig {
 }
 
 extension NodeConfig {
-    /// A rate as JSON number text ("5", "0.5").
+    /// A number as JSON or Prometheus text: integers without a fraction ("5"), anything else as
+    /// Swift prints a Double ("0.5"), which both read.
     static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }

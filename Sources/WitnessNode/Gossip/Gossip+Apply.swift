@@ -70,7 +70,7 @@ extension Gossip {
            Ed25519PublicKey(base64url: evidence.upstreamKey) == upstream.publicKey {
             mark = upstream.id
         } else if actOnIt, evidence.kind == .fork, let log = try database.merkleLog(origin: evidence.origin),
-                  log.keys.contains(where: { $0.publicKey.base64url == evidence.upstreamKey }) {
+                  log.hasKey(base64url: evidence.upstreamKey) {
             markLog = log.origin
         }
         let new = try await database.recordEvidence(evidence, ledgerRecord: entry, markUpstream: mark, markLog: markLog, at: clock.now())

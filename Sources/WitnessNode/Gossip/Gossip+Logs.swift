@@ -31,12 +31,10 @@ extension Gossip {
         for conflict in conflicts {
             try await proveEquivocation(conflict, origin: log.origin, upstreamKey: logKey.publicKey)
         }
-        guard log.splitView == nil, let size = log.size, let root = log.root, let held = log.note, let at = log.cosignedAt,
-              size == checkpoint.size, root != checkpoint.root,
-              let parsed = try? SignedNote(parsing: held, lenientSignatures: true), parsed.isSigned(byAnyOf: [logKey]) else { return }
-        let mine = held + Cosignature.sign(text: parsed.text, time: UInt64(max(0, at)), name: vkey.name, key: key).line.text + "\n"
+        guard log.splitView == nil, let size = log.size, let root = log.root, size == checkpoint.size, root != checkpoint.root,
+              let (mine, _, _) = log.cosignedNote(name: vkey.name, key: key), mine.isSigned(byAnyOf: [logKey]) else { return }
         let evidence = signed(Evidence.logFork(origin: log.origin, logKey: logKey.publicKey, reportedBy: vkey, detectedAt: now,
-                                               first: mine, second: checked.head.cosigned.serialized))
+                                               first: mine.serialized, second: checked.head.cosigned.serialized))
         guard case .proven = EvidenceVerifier.verify(evidence) else {
             logger.error("two checkpoints of one size from a log do not prove a fork; not recorded", metadata: ["origin": "\(log.origin)"])
             return

@@ -278,7 +278,7 @@ public struct Gossip: Sendable {
         guard let upstream = upstreams[evidence.origin] else {
             // A Merkle log's fork, signed by one of the log's own keys.
             guard evidence.kind == .fork, let log = try database.merkleLog(origin: evidence.origin) else { return false }
-            return log.keys.contains { $0.publicKey.base64url == evidence.upstreamKey }
+            return log.hasKey(base64url: evidence.upstreamKey)
         }
         return Ed25519PublicKey(base64url: evidence.upstreamKey) == upstream.publicKey
     }

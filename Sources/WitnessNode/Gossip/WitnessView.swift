@@ -32,14 +32,22 @@ public struct WitnessView: Sendable {
     /// The same note from cosignatures already read (`peerCosignatures` on the head, newest first).
     static func note(for upstream: UpstreamRecord, peerCosignatures: [PeerCosignature], trusted: Set<String>) -> CosignedCheckpoint? {
         guard let head = upstream.cosigned, let own = try? CosignedCheckpoint(parsing: head.note) else { return nil }
-        var lines = own.note.lines
+        let lines = appending(peerCosignatures, trusted: trusted, to: own.note.lines)
+        return CosignedCheckpoint(checkpoint: head.checkpoint, note: SignedNote(text: head.checkpoint.text, lines: lines))
+    }
+
+    /// `lines` with the trusted peers' cosignatures added (newest first as given), one per name
+    /// not already in the note, at most `maxLines` lines in all: what this node serves and gossips.
+    static func appending(_ peerCosignatures: [PeerCosignature], trusted: Set<String>, to lines: [SignedNote.Line],
+                          maxLines: Int = GossipMessage.maxSignatureLines) -> [SignedNote.Line] {
+        var lines = lines
         var seen = Set(lines.map(\.name))
         for peer in peerCosignatures where trusted.contains(peer.vkey) {
-            guard lines.count < GossipMessage.maxSignatureLines else { break }
+            guard lines.count < maxLines else { break }
             guard let vkey = VerifierKey(peer.vkey), seen.insert(vkey.name).inserted else { continue }
             lines.append(peer.cosignature.line)
         }
-        return CosignedCheckpoint(checkpoint: head.checkpoint, note: SignedNote(text: head.checkpoint.text, lines: lines))
+        return lines
     }
 
     /// Gossip heads for every cosigned, watched upstream (those in `first` first), at most `limit`.

@@ -14,7 +14,7 @@ struct StateGauges {
     /// Sets one series of gauge `name`.
     mutating func set(_ name: String, _ labels: [(String, String)], _ value: Double) {
         let series = labels.isEmpty ? name : name + "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
-        let line = series + " " + Self.number(value)
+        let line = series + " " + NodeConfig.number(value)
         if let at = index[name] {
             families[at].lines.append(line)
         } else {
@@ -45,10 +45,5 @@ struct StateGauges {
             }
         }
         return out
-    }
-
-    /// Integers without a fraction; anything else as Swift prints a Double (which Prometheus reads).
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 }

@@ -78,12 +78,9 @@ public struct LogWitness: Sendable {
     /// signed at the same size; nothing if the held one has moved on meanwhile or it proves nothing.
     func recordFork(origin: String, received: String) async {
         do {
-            guard let log = try database.merkleLog(origin: origin), let held = log.note, let at = log.cosignedAt,
-                  let parsed = try? SignedNote(parsing: held, lenientSignatures: true),
-                  let key = log.keys.first(where: { key in parsed.lines.contains { key.verifies($0, over: parsed.text) } }) else { return }
-            let cosigned = held + Cosignature.sign(text: parsed.text, time: UInt64(max(0, at)), name: name, key: self.key).line.text + "\n"
+            guard let log = try database.merkleLog(origin: origin), let (held, key, _) = log.cosignedNote(name: name, key: self.key) else { return }
             let evidence = Evidence.logFork(origin: origin, logKey: key.publicKey, reportedBy: vkey, detectedAt: clock.now(),
-                                            first: cosigned, second: received)
+                                            first: held.serialized, second: received)
             guard case .proven = EvidenceVerifier.verify(evidence) else { return }
             let new = try await database.recordEvidence(evidence, ledgerRecord: .record(of: evidence, by: self.key), markUpstream: nil,
                                                         markLog: origin, at: clock.now())

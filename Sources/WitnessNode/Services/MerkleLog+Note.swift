@@ -2,6 +2,11 @@ import WitnessCore
 import WitnessStore
 
 extension MerkleLog {
+    /// Whether one of the log's keys is the Ed25519 key `base64url` (an evidence object's `upstream_key`).
+    func hasKey(base64url text: String) -> Bool {
+        keys.contains { $0.publicKey.base64url == text }
+    }
+
     /// The held checkpoint's origin, size and root (whatever its text's form), nil before the first.
     var checkpoint: Checkpoint? {
         guard let size, let root else { return nil }
@@ -22,12 +27,7 @@ extension MerkleLog {
         lines.append(Cosignature.sign(text: parsed.text, time: UInt64(max(0, at)), name: name, key: key).line)
         let checkpoint = (try? Checkpoint(text: parsed.text)).flatMap { $0.text == parsed.text ? $0 : nil }
         if checkpoint != nil {
-            var seen: Set<String> = [name]
-            for peer in peerCosignatures where trusted.contains(peer.vkey) {
-                guard lines.count < maxLines else { break }
-                guard let peerKey = VerifierKey(peer.vkey), seen.insert(peerKey.name).inserted else { continue }
-                lines.append(peer.cosignature.line)
-            }
+            lines = WitnessView.appending(peerCosignatures, trusted: trusted, to: lines, maxLines: maxLines)
         }
         return (SignedNote(text: parsed.text, lines: lines), logKey, checkpoint)
     }
