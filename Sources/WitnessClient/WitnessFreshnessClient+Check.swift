@@ -79,18 +79,29 @@ extension WitnessFreshnessClient {
         return FreshnessCheck(verdict: Freshness.decide(input), answers: answers, positions: positions)
     }
 
-    /// The evidence objects the witnesses list for the origin (each id once, at most 8, from the
-    /// first witness listing it); they are verified by the decision, never trusted as served.
+    /// The evidence objects the witnesses list for the origin (each id once, from the first witness
+    /// listing it; at most `evidencePerWitness` ids of each witness, so that one witness listing junk
+    /// cannot crowd out another's evidence); verified by the decision, never trusted as served.
     func reportedEvidence(_ answers: [FreshnessCheck.WitnessAnswer]) async -> [Evidence] {
         var wanted: [(id: String, witness: PolicyWitness)] = []
         for answer in answers {
             guard case .success(let fresh) = answer.result else { continue }
-            for id in fresh.evidence where !wanted.contains(where: { $0.id == id }) && wanted.count < 8 {
+            let ids = fresh.evidence.filter { $0.utf8.count == 64 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } }
+            for id in Self.unique(ids).prefix(Self.evidencePerWitness) where !wanted.contains(where: { $0.id == id }) {
                 wanted.append((id, answer.witness))
             }
         }
         let fetched = await concurrently(wanted) { item in try? await evidence(from: item.witness, id: item.id) }
         return fetched.compactMap { $0 }
+    }
+
+    /// The most evidence ids of one witness fetched by one check.
+    static let evidencePerWitness = 8
+
+    /// `items` without repeats, in first-seen order.
+    private static func unique(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.filter { seen.insert($0).inserted }
     }
 
     /// Runs `body` for every element at once and returns the results in input order.

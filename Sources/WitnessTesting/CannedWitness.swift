@@ -38,6 +38,7 @@ package final class CannedWitness: Sendable {
         var chains: [String: Chain] = [:]
         var behaviour = Behaviour.answer
         var requests: [String] = []
+        var evidence: [String: [UInt8]] = [:]
     }
 
     /// The witness name (its vkey's name).
@@ -94,11 +95,14 @@ package final class CannedWitness: Sendable {
         package var delay: Duration?
     }
 
+    /// Serves `evidence` at `/witness/v1/evidence/<id>` (signed like every answer).
+    package func serve(_ evidence: Evidence) { state.withLock { $0.evidence[evidence.id] = evidence.canonicalBytes } }
+
     /// Answers `GET path?query`.
     package func respond(path: String, query: String?) -> Answer {
-        let (held, chains, behaviour) = state.withLock { s in
+        let (held, chains, behaviour, evidence) = state.withLock { s in
             s.requests.append(path + (query.map { "?" + $0 } ?? ""))
-            return (s.held, s.chains, s.behaviour)
+            return (s.held, s.chains, s.behaviour, s.evidence)
         }
         var delay: Duration?
         switch behaviour {
@@ -118,6 +122,9 @@ package final class CannedWitness: Sendable {
                 "origin": .string(h.origin), "cosigned": .string(h.note), "age_seconds": 0,
                 "status": .string(h.status), "evidence": .array(h.evidence.map(JSONValue.string)),
             ]), behaviour, delay)
+        case ("evidence", 5):
+            guard let body = evidence[parts[4]] else { return sign(404, .object(["error": "no such evidence"]), behaviour, delay) }
+            return Answer(status: 200, body: body, signatures: [Sapient.sign(body, with: key)], delay: delay)
         case ("position", 6):
             guard let chain = chains[parts[4]] else { return sign(404, .object(["error": "origin not watched"]), behaviour, delay) }
             guard let size = Int(parts[5]), size >= 0, String(size) == parts[5] else {

@@ -63,11 +63,12 @@ package enum IndependentVerifier {
     /// `clients/php/bin/check-head`: the PHP client's freshness decision for `origin` from the
     /// witnesses whose URLs `policy` names, exit status as `chronicle-witness check` (0, 1, 3, 4).
     package static func checkHeadWithPHP(policy: String, origin: String, head: (size: Int, root: [UInt8])? = nil,
-                                         maxAge: Int64 = 1800) async throws -> Verdict {
+                                         maxAge: Int64 = 1800, upstreamKey: Ed25519PublicKey? = nil) async throws -> Verdict {
         let cli = URL(fileURLWithPath: script).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("clients/php/bin/check-head").path
         var arguments = ["--origin", origin, "--max-age", String(maxAge)]
         if let head { arguments += ["--head", "\(head.size):\(Base64.encode(head.root))"] }
+        if let upstreamKey { arguments += ["--upstream-key", upstreamKey.base64url] }
         return try await withPolicyFile(policy) { path in try await run(cli, ["--policy", path] + arguments, input: [], interpreter: "/usr/bin/php") }
     }
 

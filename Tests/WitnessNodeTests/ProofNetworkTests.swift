@@ -197,6 +197,32 @@ struct ProofNetworkTests {
         }
     }
 
+    /// The fork evidence the witnesses record from gossip is served, fetched by the clients and,
+    /// under the log's pinned key, refuses every head: in Swift's `check` and in the PHP client.
+    @Test func aForkTheWitnessesProvedRefusesEveryHeadInSwiftAndPHPUnderThePinnedKey() async throws {
+        let (honest, forked) = FakeChronicle.splitView(shared: 3, diverging: 3)
+        try await withWitnesses(size: 6, fakes: [honest, forked], assign: { $0 == 0 ? 1 : 0 }) { network, _ in
+            let text = network.members.map { "witness \($0.name) \($0.vkey) \($0.url)\n" }.joined()
+                + "group core 2 " + network.members.map(\.name).joined(separator: " ") + "\nquorum core\n"
+            let policy = try WitnessPolicy(parsing: text)
+            let key = honest.serverKey.publicKey
+            let pinned = await WitnessFreshnessClient().check(policy: policy, origin: Self.origin, maxAge: 3600, upstreamKey: key)
+            guard case .misbehaviourProven(let proven, _) = pinned.verdict else {
+                Issue.record("the witnesses' fork evidence did not refuse the head: \(pinned.verdict)")
+                return
+            }
+            let php = try await IndependentVerifier.checkHeadWithPHP(policy: text, origin: Self.origin, maxAge: 3600, upstreamKey: key)
+            #expect(php.status == 4 && php.output.hasPrefix("SPLIT VIEW PROVEN"), "\(php)")
+            for item in proven { #expect(php.output.contains("evidence \(item.id) proves"), "\(php)") }
+            // Without the pinned key, both only report it; with another key, neither acts.
+            #expect(await WitnessFreshnessClient().check(policy: policy, origin: Self.origin, maxAge: 3600).verdict.exitCode == 0)
+            let reported = try await IndependentVerifier.checkHeadWithPHP(policy: text, origin: Self.origin, maxAge: 3600)
+            #expect(reported.status == 0 && reported.output.contains("pass --upstream-key"), "\(reported)")
+            let minted = Ed25519SecretKey(seed: [UInt8](repeating: 0x6D, count: 32)).publicKey
+            #expect(try await IndependentVerifier.checkHeadWithPHP(policy: text, origin: Self.origin, maxAge: 3600, upstreamKey: minted).status == 0)
+        }
+    }
+
     @Test func consistencyProofsJoinVerifiedSizesAndStopAtTheVerifiedSize() async throws {
         try await withWitnesses(size: 11) { network, fakes in
             let fake = fakes[0]

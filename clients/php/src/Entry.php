@@ -62,14 +62,18 @@ final class Entry
                 throw new Refused("the entry's {$field} does not decode");
             }
         }
-        $message = $this->created . $publickey . $signature . $this->contents;
-        $computed = $key === '' ? sodium_crypto_generichash($message, '', 32) : sodium_crypto_generichash($message, $key, 32);
-        if (!hash_equals($currhash, $computed)) {
+        if (!hash_equals($currhash, self::hash($key, $this->created, $publickey, $signature, $this->contents))) {
             throw new Refused('the entry does not recompute: BLAKE2b(prevhash; created || publickey || signature || contents) is not its currhash');
         }
         if (!sodium_crypto_sign_verify_detached($signature, $this->contents, $publickey)) {
             throw new Refused('the entry\'s Ed25519 signature over its contents does not verify under its publickey');
         }
         return $currhash;
+    }
+
+    /** BLAKE2b-256 keyed by the raw prevhash (no key for the first entry) over created || raw publickey || raw signature || contents. */
+    public static function hash(string $prevhash, string $created, string $publickey, string $signature, string $contents): string
+    {
+        return sodium_crypto_generichash($created . $publickey . $signature . $contents, $prevhash, 32);
     }
 }

@@ -12,8 +12,8 @@ namespace ChronicleWitness;
  * that signed two roots at one size never counts. No I/O: the caller collects, this decides.
  *
  * Exit codes as `check`: 0 accepted, 1 no fresh quorum, 3 denial of update (the quorum holds a
- * newer head than the one shown), 4 split view (a quorum holds another root at the shown size).
- * Served evidence is not verified here (reported by the caller only): `check` acts on it (4).
+ * newer head than the one shown), 4 split view (a quorum holds another root at the shown size, or
+ * served evidence proves that the log under the pinned key forked or rolled back).
  */
 final class Freshness
 {
@@ -45,11 +45,20 @@ final class Freshness
         }
     }
 
-    /** @return array{int, ?array{int, string}} the exit code and the checkpoint (size, root) it is about */
+    /**
+     * @param list<string> $evidence evidence JSON the witnesses served for `$origin`, acted on (4) when one object proves a
+     *        fork or rollback under `$logKey`, the log's pinned raw Ed25519 key (`Evidence::proven`); without a key, never
+     * @return array{int, ?array{int, string}} the exit code and the checkpoint (size, root) it is about
+     */
     public static function decide(Policy $policy, string $origin, array $notes, array $attestations, int $maxAge, int $now,
-                                  ?array $head = null, int $futureSkew = 60): array
+                                  ?array $head = null, int $futureSkew = 60, array $evidence = [], ?string $logKey = null): array
     {
         $d = new self($policy, $origin, $notes, $attestations, $maxAge, $now, $futureSkew);
+        foreach ($logKey === null ? [] : $evidence as $json) {
+            if (Evidence::proven($json, $origin, $logKey) !== null) {
+                return [self::SPLIT_VIEW, $head ?? $d->closestToQuorum()];
+            }
+        }
         if ($head !== null && $d->contradicted($head)) {
             return [self::SPLIT_VIEW, $head];
         }

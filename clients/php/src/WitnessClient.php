@@ -12,6 +12,9 @@ namespace ChronicleWitness;
  */
 final class WitnessClient
 {
+    /** The most evidence ids of one witness fetched (so that one witness listing junk cannot crowd out another's). */
+    public const EVIDENCE_PER_WITNESS = 8;
+
     /** @var callable(string): array{status: int, headers: array<string, list<string>>, body: string} */
     private $get;
 
@@ -21,21 +24,26 @@ final class WitnessClient
     }
 
     /**
-     * The decision for `$origin`: `[exit code, checkpoint, evidence ids the witnesses listed]`
-     * (`Freshness::decide`). Served evidence is listed, not verified or acted on.
+     * The decision for `$origin`: `[exit code, checkpoint, evidence ids the witnesses listed, ids proven under $logKey]`
+     * (`Freshness::decide`). With `$logKey`, the log's pinned raw key, listed evidence (each id from the first witness
+     * listing it) is fetched and acted on when it proves a fork or rollback under that key (`Evidence::proven`).
      *
      * @param array{int, string}|null $head the (size, raw root) the client was shown
      */
-    public function check(Policy $policy, string $origin, int $maxAge, ?array $head = null, ?int $now = null): array
+    public function check(Policy $policy, string $origin, int $maxAge, ?array $head = null, ?int $now = null, ?string $logKey = null): array
     {
         $hex = hash('sha256', $origin);
         $notes = [];
-        $evidence = [];
+        $listed = [];
         foreach ($policy->witnesses as $name => $vkey) {
             $answer = isset($policy->urls[$name]) ? $this->signedJSON("{$policy->urls[$name]}/witness/v1/freshness/{$hex}", $vkey) : null;
             if (($answer['origin'] ?? null) === $origin && is_string($answer['cosigned'] ?? null)) {
                 $notes[] = $answer['cosigned'];
-                $evidence = array_merge($evidence, array_filter((array) ($answer['evidence'] ?? []), 'is_string'));
+                $ids = array_filter(is_array($answer['evidence'] ?? null) ? $answer['evidence'] : [],
+                                    fn ($id): bool => is_string($id) && preg_match('/\A[0-9a-f]{64}\z/', $id) === 1);
+                foreach (array_slice(array_unique($ids), 0, self::EVIDENCE_PER_WITNESS) as $id) {
+                    $listed[$id] ??= $name; // fetched from the first witness listing it
+                }
             }
         }
         $attestations = [];
@@ -49,24 +57,40 @@ final class WitnessClient
                 $attestations[] = [$name, $size, $root];
             }
         }
-        [$code, $checkpoint] = Freshness::decide($policy, $origin, $notes, $attestations, $maxAge, $now ?? time(), $head);
-        return [$code, $checkpoint, array_values(array_unique($evidence))];
+        $evidence = [];
+        foreach ($logKey === null ? [] : $listed as $id => $name) {
+            $body = $this->signedBody("{$policy->urls[$name]}/witness/v1/evidence/{$id}", $policy->witnesses[$name]);
+            if ($body !== null && Evidence::proven($body, $origin, $logKey) !== null) {
+                $evidence[$id] = $body;
+            }
+        }
+        [$code, $checkpoint] = Freshness::decide($policy, $origin, $notes, $attestations, $maxAge, $now ?? time(), $head,
+                                                 evidence: array_values($evidence), logKey: $logKey);
+        return [$code, $checkpoint, array_keys($listed), array_keys($evidence)];
     }
 
     /** The JSON object at `$url` if the answer is a 2xx whose body the witness signed; null otherwise. */
     private function signedJSON(string $url, VerifierKey $vkey): ?array
+    {
+        $json = json_decode($this->signedBody($url, $vkey) ?? '', true, 16);
+        return is_array($json) && !array_is_list($json) ? $json : null;
+    }
+
+    /** The body at `$url` if the answer is a 2xx and the witness signed it (`Body-Signature-Ed25519`); null otherwise. */
+    private function signedBody(string $url, VerifierKey $vkey): ?string
     {
         try {
             $response = ($this->get)($url);
         } catch (\Throwable) {
             return null;
         }
-        $signed = false;
         foreach ($response['headers']['body-signature-ed25519'] ?? [] as $value) {
             $signature = Encoding::base64urlCanonical($value, 64);
-            $signed = $signed || ($signature !== null && sodium_crypto_sign_verify_detached($signature, $response['body'], $vkey->publicKey));
+            if ($signature !== null && $response['status'] >= 200 && $response['status'] < 300
+                && sodium_crypto_sign_verify_detached($signature, $response['body'], $vkey->publicKey)) {
+                return $response['body'];
+            }
         }
-        $json = $signed && $response['status'] >= 200 && $response['status'] < 300 ? json_decode($response['body'], true, 16) : null;
-        return is_array($json) && !array_is_list($json) ? $json : null;
+        return null;
     }
 }

@@ -1,7 +1,7 @@
 <?php
 declare(strict_types=1);
 
-use ChronicleWitness\{Freshness, Policy, WitnessClient};
+use ChronicleWitness\{Encoding, Freshness, Policy, WitnessClient};
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -29,29 +29,43 @@ final class WitnessClientTest extends TestCase
         return Policy::parse(implode("\n", $lines));
     }
 
-    /** A witness's signed freshness answer carrying `$note`; `$seed` 0xB1.. is w1.. (ProofVectorTests.swift). */
-    private static function answer(string $note, int $seed, int $status = 200): array
+    /** A witness's signed freshness answer carrying `$note` (and evidence ids); `$seed` 0xB1.. is w1.. (ProofVectorTests.swift). */
+    private static function answer(string $note, int $seed, int $status = 200, array $evidence = []): array
     {
         $m = self::fixture();
-        $body = json_encode(['origin' => $m['origin'], 'cosigned' => $note, 'currhash' => null, 'currhash_proof' => [],
-                             'age_seconds' => 1, 'status' => 'fresh', 'evidence' => []]);
+        return self::signed(json_encode(['origin' => $m['origin'], 'cosigned' => $note, 'currhash' => null, 'currhash_proof' => [],
+                                         'age_seconds' => 1, 'status' => 'fresh', 'evidence' => $evidence]), $seed, $status);
+    }
+
+    private static function signed(string $body, int $seed, int $status = 200): array
+    {
         $secret = sodium_crypto_sign_secretkey(sodium_crypto_sign_seed_keypair(str_repeat(chr($seed), 32)));
         $signature = strtr(base64_encode(sodium_crypto_sign_detached($body, $secret)), '+/', '-_');
         return ['status' => $status, 'headers' => ['body-signature-ed25519' => [$signature]], 'body' => $body];
     }
 
-    private function decide(array $answers): int
+    /** @param array<string, array> $answers URL path prefix after "https://" => answer */
+    private function check(array $answers, ?string $logKey = null): array
     {
         $m = self::fixture();
         $get = function (string $url) use ($answers): array {
             foreach ($answers as $prefix => $answer) {
-                if (str_starts_with($url, "https://{$prefix}.example/witness/v1/freshness/")) {
+                if (str_starts_with($url, "https://{$prefix}")) {
                     return $answer;
                 }
             }
             throw new RuntimeException("unreachable: {$url}");
         };
-        return (new WitnessClient($get))->check(self::policy(), $m['origin'], $m['max_age'], null, $m['now'])[0];
+        return (new WitnessClient($get))->check(self::policy(), $m['origin'], $m['max_age'], null, $m['now'], $logKey);
+    }
+
+    private function decide(array $answers): int
+    {
+        $freshness = [];
+        foreach ($answers as $witness => $answer) {
+            $freshness["{$witness}.example/witness/v1/freshness/"] = $answer;
+        }
+        return $this->check($freshness)[0];
     }
 
     public function testOnlySignedAnswersCount(): void
@@ -66,5 +80,34 @@ final class WitnessClientTest extends TestCase
         }
         // A witness serving another witness's note is fine: the cosignature lines are what count.
         $this->assertSame(Freshness::ACCEPTED, $this->decide(['w1' => self::answer($notes[0], 0xB1), 'w3' => self::answer($notes[1], 0xB3)]));
+    }
+
+    /**
+     * A witness's listed fork evidence (the first shared evidence vector, made by the Swift suite) is fetched and
+     * acted on under the pinned key, only when the witness signed the body, and one witness listing junk ids
+     * first cannot crowd it out.
+     */
+    public function testServedEvidenceIsActedOnUnderThePinnedKeyOnly(): void
+    {
+        $vectors = json_decode(file_get_contents(__DIR__ . '/../../../Tests/Fixtures/evidence-vectors/vectors.json'), true, 16, JSON_THROW_ON_ERROR);
+        $fork = $vectors['vectors'][0];
+        $this->assertSame('fork', $fork['acts']);
+        $key = Encoding::base64urlCanonical($fork['pinned_key'], 32);
+        $id = hash('sha256', $fork['evidence']); // any 64-hex id: the body, not the id, is what is verified
+        $notes = self::fixture()['vectors'][0]['notes'];
+        $junk = array_map(fn (int $n): string => hash('sha256', "junk {$n}"), range(1, 40));
+        $answers = fn (array $served): array => [
+            'w1.example/witness/v1/freshness/' => self::answer($notes[0], 0xB1, evidence: [...$junk, 'not hex']),
+            'w2.example/witness/v1/freshness/' => self::answer($notes[1], 0xB2, evidence: [$id]),
+            "w2.example/witness/v1/evidence/{$id}" => $served,
+            'w1.example/witness/v1/evidence/' => ['status' => 404, 'headers' => [], 'body' => ''],
+        ];
+        $signed = self::signed($fork['evidence'], 0xB2);
+        [$code, , $listed, $proven] = $this->check($answers($signed), $key);
+        $this->assertSame([Freshness::SPLIT_VIEW, [$id]], [$code, $proven]);
+        $this->assertCount(WitnessClient::EVIDENCE_PER_WITNESS + 1, $listed);
+        $this->assertSame(Freshness::ACCEPTED, $this->check($answers($signed))[0], 'without a pinned key evidence is only listed');
+        $this->assertSame(Freshness::ACCEPTED, $this->check($answers(self::signed($fork['evidence'], 0xBF)), $key)[0], 'a body w2 did not sign');
+        $this->assertSame(Freshness::ACCEPTED, $this->check($answers($signed), sodium_crypto_sign_publickey(sodium_crypto_sign_keypair()))[0]);
     }
 }
