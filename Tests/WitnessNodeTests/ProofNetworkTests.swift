@@ -194,6 +194,15 @@ struct ProofNetworkTests {
                                                                           head: (currentHead.size, currentHead.root), maxAge: 3600)
             #expect(accepted.status == 0 && accepted.output.hasPrefix("ACCEPTED: size 7"), "\(accepted)")
             #expect(try await IndependentVerifier.checkHeadWithPHP(policy: text, origin: Self.origin, maxAge: 3600).status == 0)
+            // PHP's --head SIZE:CURRHASH goes through the same proofs: below the witnesses' size, at it, a fork.
+            for (size, currhash, expected) in [(4, honest.currhash(4), Int32(3)), (7, honest.currhash(7), 0)] {
+                let php = try await IndependentVerifier.checkHeadWithPHP(policy: text, origin: Self.origin, head: (size, currhash), maxAge: 3600)
+                #expect(php.status == expected, "\(php)")
+                let root = Base64.encode(honest.checkpoint(Self.origin, size: size).root)
+                #expect(php.output.hasPrefix("Your head's currhash is entry \(size) of the tree with root \(root) (proven by inclusion)."), "\(php)")
+            }
+            let forkedHead = try await IndependentVerifier.checkHeadWithPHP(policy: text, origin: Self.origin, head: (5, fork), maxAge: 3600)
+            #expect(forkedHead.status == 4 && !forkedHead.output.contains("proven by inclusion"), "\(forkedHead)")
         }
     }
 

@@ -3,7 +3,7 @@ declare(strict_types=1);
 
 namespace ChronicleWitness;
 
-/** RFC 6962 hashing with SHA-256 and RFC 9162 §2.1.3.2 inclusion verification (witness-protocol §2.1). */
+/** RFC 6962 hashing with SHA-256, RFC 9162 §2.1.3.2 inclusion and §2.1.4.2 consistency verification (witness-protocol §2.1). */
 final class Merkle
 {
     public static function leafHash(string $data): string
@@ -45,5 +45,47 @@ final class Merkle
             $sn >>= 1;
         }
         return $sn === 0 ? $r : null;
+    }
+
+    /**
+     * Whether `$proof` shows the tree of `$oldSize` leaves and root `$oldRoot` to be the prefix of
+     * the tree of `$newSize` leaves and root `$newRoot` (RFC 9162 §2.1.4.2).
+     *
+     * @param list<string> $proof
+     */
+    public static function consistent(int $oldSize, int $newSize, string $oldRoot, string $newRoot, array $proof): bool
+    {
+        if ($oldSize < 0 || $oldSize > $newSize || count($proof) > EntryProof::MAX_PROOF_HASHES) {
+            return false;
+        }
+        if ($oldSize === $newSize || $oldSize === 0) {
+            return $proof === [] && $oldRoot === ($oldSize === 0 ? hash('sha256', '', true) : $newRoot);
+        }
+        if ($proof === []) {
+            return false;
+        }
+        if (($oldSize & ($oldSize - 1)) === 0) {
+            array_unshift($proof, $oldRoot); // an old tree that is a complete subtree is its own first node
+        }
+        [$fn, $sn] = [$oldSize - 1, $newSize - 1];
+        while (($fn & 1) === 1) {
+            [$fn, $sn] = [$fn >> 1, $sn >> 1];
+        }
+        $fr = $sr = $proof[0];
+        foreach (array_slice($proof, 1) as $c) {
+            if ($sn === 0) {
+                return false;
+            }
+            if (($fn & 1) === 1 || $fn === $sn) {
+                [$fr, $sr] = [self::nodeHash($c, $fr), self::nodeHash($c, $sr)];
+                while (($fn & 1) === 0 && $fn !== 0) {
+                    [$fn, $sn] = [$fn >> 1, $sn >> 1];
+                }
+            } else {
+                $sr = self::nodeHash($sr, $c);
+            }
+            [$fn, $sn] = [$fn >> 1, $sn >> 1];
+        }
+        return $sn === 0 && $fr === $oldRoot && $sr === $newRoot;
     }
 }

@@ -48,12 +48,8 @@ final class WitnessClient
         }
         $attestations = [];
         foreach (Freshness::positionsNeeded($policy, $origin, $notes, $head) as [$name, $size]) {
-            if (!isset($policy->urls[$name])) {
-                continue;
-            }
-            $answer = $this->signedJSON("{$policy->urls[$name]}/witness/v1/position/{$hex}/{$size}?material=0", $policy->witnesses[$name]);
-            $root = is_string($answer['root'] ?? null) ? Encoding::base64($answer['root'], 32) : null;
-            if (($answer['origin'] ?? null) === $origin && ($answer['size'] ?? null) === $size && $root !== null) {
+            $root = $this->position($policy, $name, $origin, $size);
+            if ($root !== null) {
                 $attestations[] = [$name, $size, $root];
             }
         }
@@ -69,6 +65,71 @@ final class WitnessClient
         return [$code, $checkpoint, array_keys($listed), array_keys($evidence)];
     }
 
+    /**
+     * The checkpoint `[size, root]` of a Chronicle head as `/lasthash` names it (`$size` entries, the
+     * last one's raw `$currhash`), proven by the first policy witness that can (witness-protocol v2
+     * §7, §7.1): at its own size by its freshness answer's `currhash_proof`; below it by an entry
+     * proof (inclusion at index size − 1) in its checkpoint's tree and a consistency proof from the
+     * root it attests at `$size`. Null when none proves it. Every answer is checked, none believed;
+     * the checkpoint is then only a claim for `check` to decide on.
+     */
+    public function checkpointOfHead(Policy $policy, string $origin, int $size, string $currhash): ?array
+    {
+        $hex = hash('sha256', $origin);
+        $leaf = Merkle::leafHash($currhash);
+        foreach ($size > 0 ? $policy->urls : [] as $name => $url) {
+            $answer = $this->signedJSON("{$url}/witness/v1/freshness/{$hex}", $policy->witnesses[$name]);
+            try {
+                $note = SignedNote::parse(is_string($answer['cosigned'] ?? null) ? $answer['cosigned'] : '');
+            } catch (Refused) {
+                continue;
+            }
+            if (($answer['origin'] ?? null) !== $origin || $note->origin !== $origin || $note->size < $size) {
+                continue;
+            }
+            if ($note->size === $size) {
+                $proof = self::hashes(is_array($answer['currhash_proof'] ?? null) ? $answer['currhash_proof'] : []);
+                $served = is_string($answer['currhash'] ?? null) ? Encoding::base64urlLenient($answer['currhash'], 32) : null;
+                if ($served === $currhash && $proof !== null && Merkle::rootFromInclusion($leaf, $size - 1, $size, $proof) === $note->root) {
+                    return [$size, $note->root];
+                }
+                continue;
+            }
+            try {
+                $entry = EntryProof::parse($this->body("{$url}/witness/v1/proof/{$hex}/entry/" . Encoding::toBase64url($currhash)) ?? '');
+            } catch (Refused) {
+                continue;
+            }
+            $root = $this->position($policy, $name, $origin, $size);
+            $consistency = self::hashes(explode("\n", trim($this->body("{$url}/witness/v1/proof/{$hex}/consistency/{$size}/{$note->size}") ?? '')));
+            if ($root !== null && $consistency !== null
+                && Merkle::rootFromInclusion($leaf, $size - 1, $note->size, $entry->proof) === $note->root
+                && Merkle::consistent($size, $note->size, $root, $note->root, $consistency)) {
+                return [$size, $root];
+            }
+        }
+        return null;
+    }
+
+    /** The root witness `$name` attests at `$size` (its signed position answer), or null. */
+    private function position(Policy $policy, string $name, string $origin, int $size): ?string
+    {
+        if (!isset($policy->urls[$name])) {
+            return null;
+        }
+        $hex = hash('sha256', $origin);
+        $answer = $this->signedJSON("{$policy->urls[$name]}/witness/v1/position/{$hex}/{$size}?material=0", $policy->witnesses[$name]);
+        $root = is_string($answer['root'] ?? null) ? Encoding::base64($answer['root'], 32) : null;
+        return ($answer['origin'] ?? null) === $origin && ($answer['size'] ?? null) === $size ? $root : null;
+    }
+
+    /** @return list<string>|null the raw hashes if every line is canonical base64 of 32 bytes (at most 63) */
+    private static function hashes(array $lines): ?array
+    {
+        $raw = array_map(fn ($line): ?string => is_string($line) ? Encoding::base64($line, 32) : null, array_filter($lines, fn ($l) => $l !== ''));
+        return in_array(null, $raw, true) || count($raw) > EntryProof::MAX_PROOF_HASHES ? null : array_values($raw);
+    }
+
     /** The JSON object at `$url` if the answer is a 2xx whose body the witness signed; null otherwise. */
     private function signedJSON(string $url, VerifierKey $vkey): ?array
     {
@@ -79,18 +140,31 @@ final class WitnessClient
     /** The body at `$url` if the answer is a 2xx and the witness signed it (`Body-Signature-Ed25519`); null otherwise. */
     private function signedBody(string $url, VerifierKey $vkey): ?string
     {
+        $response = $this->fetch($url);
+        foreach ($response === null ? [] : $response['headers']['body-signature-ed25519'] ?? [] as $value) {
+            $signature = Encoding::base64urlCanonical($value, 64);
+            if ($signature !== null && sodium_crypto_sign_verify_detached($signature, $response['body'], $vkey->publicKey)) {
+                return $response['body'];
+            }
+        }
+        return null;
+    }
+
+    /** The body at `$url` if the answer is a 2xx (proofs are checked, not signed); null otherwise. */
+    private function body(string $url): ?string
+    {
+        return $this->fetch($url)['body'] ?? null;
+    }
+
+    /** The caller's answer to GET `$url` when its status is 2xx; null on any failure. */
+    private function fetch(string $url): ?array
+    {
         try {
             $response = ($this->get)($url);
         } catch (\Throwable) {
             return null;
         }
-        foreach ($response['headers']['body-signature-ed25519'] ?? [] as $value) {
-            $signature = Encoding::base64urlCanonical($value, 64);
-            if ($signature !== null && $response['status'] >= 200 && $response['status'] < 300
-                && sodium_crypto_sign_verify_detached($signature, $response['body'], $vkey->publicKey)) {
-                return $response['body'];
-            }
-        }
-        return null;
+        return is_array($response) && is_int($response['status'] ?? null) && $response['status'] >= 200 && $response['status'] < 300
+            && is_string($response['body'] ?? null) ? $response : null;
     }
 }
