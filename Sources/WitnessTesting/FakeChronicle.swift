@@ -76,16 +76,24 @@ package final class FakeChronicle: Sendable {
     /// `contents` carrying `contentsPadding` extra bytes when asked (large but genuine entries).
     @discardableResult
     package func append(_ count: Int, to history: String = "main", contentsPadding: Int = 0) -> [ChronicleEntry] {
-        let client = clientKey
         let pad = contentsPadding > 0 ? #","pad":""# + String(repeating: "x", count: contentsPadding) + #"""# : ""
+        return append(count, to: history) { position in #"{"history":"\#(history)","n":\#(position)\#(pad)}"# }
+    }
+
+    /// Appends one entry of `history` whose contents are `contents` (a release, say).
+    @discardableResult
+    package func publish(_ contents: String, to history: String = "main") -> ChronicleEntry {
+        append(1, to: history) { _ in contents }[0]
+    }
+
+    private func append(_ count: Int, to history: String, contents: (Int) -> String) -> [ChronicleEntry] {
+        let client = clientKey
         return state.withLock { s in
             var h = s.histories[history] ?? History()
             guard let chain = Blakechain(tip: h.tip) else { preconditionFailure("fake tip is always valid") }
             var added: [ChronicleEntry] = []
             for _ in 0..<count {
-                let position = chain.size + 1
-                let contents = #"{"history":"\#(history)","n":\#(position)\#(pad)}"#
-                added.append(chain.appendEntry(contents: contents, signedBy: client, created: s.now.atom))
+                added.append(chain.appendEntry(contents: contents(chain.size + 1), signedBy: client, created: s.now.atom))
             }
             h.entries += added
             h.tip = chain.tip

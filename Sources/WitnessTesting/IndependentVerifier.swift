@@ -72,6 +72,23 @@ package enum IndependentVerifier {
         return try await withPolicyFile(policy) { path in try await run(cli, ["--policy", path] + arguments, input: [], interpreter: "/usr/bin/php") }
     }
 
+    /// `clients/php/examples/verify-release.php`, the README's Composer example: may `package`
+    /// `version` with archive digest `sha256` (hex) be installed on the strength of `proof`? With
+    /// `online`, it also asks the policy's witnesses (their URLs in `policy`). Exit 0 install, 1 refused.
+    package static func verifyReleaseWithPHP(_ proof: [UInt8], policy: String, origin: String, publisherKey: String, package: String,
+                                             version: String, sha256: String, online: Bool = false,
+                                             chronicleKey: Ed25519PublicKey? = nil) async throws -> Verdict {
+        let example = URL(fileURLWithPath: script).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("clients/php/examples/verify-release.php").path
+        var arguments = ["--origin", origin, "--publisher-key", publisherKey, "--package", package, "--version", version,
+                         "--sha256", sha256, "--proof", "-"]
+        if online { arguments.append("--online") }
+        if let chronicleKey { arguments += ["--chronicle-key", chronicleKey.base64url] }
+        return try await withPolicyFile(policy) { path in
+            try await run(example, ["--policy", path] + arguments, input: proof, interpreter: "/usr/bin/php")
+        }
+    }
+
     /// A proof verifier taking `--policy FILE [--origin O] [--entry-key K] -` (both take the same flags).
     private static func runProofVerifier(_ path: String, interpreter: String, _ bytes: [UInt8], policy: String, origin: String?,
                                          entryKey: String?) async throws -> Verdict {

@@ -206,6 +206,58 @@ struct ProofNetworkTests {
         }
     }
 
+    /// The README's Composer example (`clients/php/examples/verify-release.php`) on release proofs
+    /// served by three witnesses: it installs only the release the proof names, under the
+    /// publisher's key; and once the witnesses prove the Chronicle forked, it refuses even a proof
+    /// that verifies offline.
+    @Test func theComposerExampleInstallsOnlyTheProvenReleaseAndNothingOnceAForkIsProven() async throws {
+        let digest = SHA256.hash(Array("vendor/pkg-1.2.3.zip".utf8)).hexString
+        let release = #"{"package":"vendor/pkg","version":"1.2.3","sha256":"\#(digest)"}"#
+        // Witness 0 is shown a fork after the release (entry 3); witnesses 1 and 2 the honest history.
+        let (honest, forked) = (FakeChronicle(), FakeChronicle())
+        for fake in [honest, forked] {
+            fake.append(2)
+            fake.publish(release)
+        }
+        honest.append(3)
+        forked.branch("fork", keeping: 3)
+        forked.append(3, to: "fork")
+        forked.serve("fork")
+        try await withWitnesses(size: 6, fakes: [honest]) { network, _ in
+            let text = network.members.map { "witness \($0.name) \($0.vkey) \($0.url)\n" }.joined()
+                + "group core 2 " + network.members.map(\.name).joined(separator: " ") + "\nquorum core\n"
+            let entry = honest.entries()[2]
+            let proof = try await fetch(network[1].url + "/witness/v1/proof/\(Self.hex)/entry/\(entry.currhash)").body
+            func install(_ package: String = "vendor/pkg", version: String = "1.2.3", sha256: String? = nil,
+                         publisher: String? = nil, online: Bool = true) async throws -> IndependentVerifier.Verdict {
+                try await IndependentVerifier.verifyReleaseWithPHP(proof, policy: text, origin: Self.origin, publisherKey: publisher ?? entry.publickey,
+                                                                   package: package, version: version, sha256: sha256 ?? digest, online: online,
+                                                                   chronicleKey: honest.serverKey.publicKey)
+            }
+            let installed = try await install()
+            #expect(installed.status == 0 && installed.output.hasPrefix("INSTALL: vendor/pkg 1.2.3 is entry 3 of \(Self.origin)"), "\(installed)")
+            #expect(try await install(online: false).status == 0)
+            for refused in [try await install("vendor/other"), try await install(version: "1.2.4"),
+                            try await install(sha256: SHA256.hash(Array("tampered".utf8)).hexString),
+                            try await install(publisher: Base64URL.encode([UInt8](repeating: 7, count: 32)))] {
+                #expect(refused.status == 1 && refused.output.hasPrefix("REFUSED: "), "\(refused)")
+            }
+        }
+        try await withWitnesses(size: 6, fakes: [honest, forked], assign: { $0 == 0 ? 1 : 0 }) { network, _ in
+            let text = network.members.map { "witness \($0.name) \($0.vkey) \($0.url)\n" }.joined()
+                + "group core 2 " + network.members.map(\.name).joined(separator: " ") + "\nquorum core\n"
+            let entry = honest.entries()[2]
+            let proof = try await fetch(network[1].url + "/witness/v1/proof/\(Self.hex)/entry/\(entry.currhash)").body
+            let offline = try await IndependentVerifier.verifyReleaseWithPHP(proof, policy: text, origin: Self.origin, publisherKey: entry.publickey,
+                                                                             package: "vendor/pkg", version: "1.2.3", sha256: digest)
+            #expect(offline.status == 0, "the proof itself is good: \(offline)")
+            let online = try await IndependentVerifier.verifyReleaseWithPHP(proof, policy: text, origin: Self.origin, publisherKey: entry.publickey,
+                                                                            package: "vendor/pkg", version: "1.2.3", sha256: digest, online: true,
+                                                                            chronicleKey: honest.serverKey.publicKey)
+            #expect(online.status == 1 && online.output.hasPrefix("REFUSED: the witnesses serve proof that the Chronicle forked"), "\(online)")
+        }
+    }
+
     /// The fork evidence the witnesses record from gossip is served, fetched by the clients and,
     /// under the log's pinned key, refuses every head: in Swift's `check` and in the PHP client.
     @Test func aForkTheWitnessesProvedRefusesEveryHeadInSwiftAndPHPUnderThePinnedKey() async throws {

@@ -23,6 +23,25 @@ final class WitnessClient
         $this->get = $get;
     }
 
+    /** A client over plain PHP streams (no HTTP library): `$timeout` seconds, at most `$maxBytes`, no redirects. */
+    public static function overStreams(int $timeout = 10, int $maxBytes = 1 << 20): self
+    {
+        return new self(function (string $url) use ($timeout, $maxBytes): array {
+            $context = stream_context_create(['http' => ['timeout' => $timeout, 'follow_location' => 0, 'ignore_errors' => true]]);
+            $body = @file_get_contents($url, false, $context, 0, $maxBytes);
+            $headers = [];
+            foreach ($http_response_header ?? [] as $line) {
+                if (preg_match('/\AHTTP\/\S+ (\d{3})/', $line, $m) === 1) {
+                    [$status, $headers] = [(int) $m[1], []]; // the last response's status and headers
+                } elseif (str_contains($line, ':')) {
+                    [$name, $value] = explode(':', $line, 2);
+                    $headers[strtolower(trim($name))][] = trim($value);
+                }
+            }
+            return ['status' => $status ?? 0, 'headers' => $headers, 'body' => $body === false ? '' : $body];
+        });
+    }
+
     /**
      * The decision for `$origin`: `[exit code, checkpoint, evidence ids the witnesses listed, ids proven under $logKey]`
      * (`Freshness::decide`). With `$logKey`, the log's pinned raw key, listed evidence (each id from the first witness
