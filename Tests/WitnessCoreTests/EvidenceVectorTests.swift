@@ -72,14 +72,21 @@ struct EvidenceVectorTests {
     }
 
     /// Two checkpoints of `origin` that `key` signed as a log, of sizes `sizes`, with different roots.
-    /// `signer` signs the notes (the evidence names `key`), whose origin is `notesOf`.
-    static func logFork(key: Ed25519SecretKey, sizes: (Int, Int), signer: Ed25519SecretKey? = nil, notesOf: String = origin) -> Evidence {
-        func note(_ size: Int, _ tag: String) -> String {
+    /// `signer` signs the notes (the evidence names `key`), whose origin is `notesOf`; with
+    /// `forgedSecond`, the second note's line names `key` (its key id) over another key's signature.
+    static func logFork(key: Ed25519SecretKey, sizes: (Int, Int), signer: Ed25519SecretKey? = nil, notesOf: String = origin,
+                        forgedSecond: Bool = false) -> Evidence {
+        func note(_ size: Int, _ tag: String, forged: Bool = false) -> String {
             let checkpoint = Checkpoint(origin: notesOf, size: size, root: SHA256.hash(Array("\(tag) \(size)".utf8)))
-            return SignedNote(text: checkpoint.text, lines: [LogKey.sign(checkpoint.text, name: notesOf, with: signer ?? key)!]).serialized
+            var line = LogKey.sign(checkpoint.text, name: notesOf, with: signer ?? key)!
+            if forged {
+                let other = Ed25519SecretKey(seed: [UInt8](repeating: 0x0F, count: 32))
+                line = SignedNote.Line(name: notesOf, bytes: Array(line.bytes.prefix(4)) + other.signature(for: Array(checkpoint.text.utf8)))
+            }
+            return SignedNote(text: checkpoint.text, lines: [line]).serialized
         }
         return Evidence.logFork(origin: origin, logKey: key.publicKey, reportedBy: reporter, detectedAt: Timestamp(seconds: now - 60),
-                                first: note(sizes.0, "one"), second: note(sizes.1, "two"))
+                                first: note(sizes.0, "one"), second: note(sizes.1, "two", forged: forgedSecond))
     }
 
     static func vectors() async -> [Vector] {
@@ -164,6 +171,8 @@ struct EvidenceVectorTests {
                    pinned: logKey.publicKey, acts: .fork),
             Vector(name: "log checkpoints of two sizes", evidence: logFork(key: logKey, sizes: (5, 6)).canonicalBytes,
                    pinned: logKey.publicKey, acts: nil),
+            Vector(name: "log checkpoints, the second's line of the log key failing",
+                   evidence: logFork(key: logKey, sizes: (5, 5), forgedSecond: true).canonicalBytes, pinned: logKey.publicKey, acts: nil),
             Vector(name: "log checkpoints another key signed", evidence: logFork(key: logKey, sizes: (5, 5), signer: minted.fake.serverKey)
                 .canonicalBytes, pinned: logKey.publicKey, acts: nil),
             Vector(name: "log checkpoints of another origin", evidence: logFork(key: logKey, sizes: (5, 5), notesOf: "other.example.org/log")

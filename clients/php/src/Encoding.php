@@ -19,14 +19,8 @@ final class Encoding
     /** Chronicle's own encoding of a hash or key: canonical padded base64url of `$length` bytes. */
     public static function base64urlCanonical(string $text, int $length): ?string
     {
-        if (preg_match('/\A[A-Za-z0-9_-]*={0,2}\z/', $text) !== 1) {
-            return null;
-        }
-        $raw = base64_decode(strtr($text, '-_', '+/'), true);
-        if ($raw === false || strlen($raw) !== $length || strtr(base64_encode($raw), '+/', '-_') !== $text) {
-            return null;
-        }
-        return $raw;
+        $raw = self::base64urlLenient($text, $length);
+        return $raw !== null && self::toBase64url($raw) === $text ? $raw : null;
     }
 
     /**

@@ -23,18 +23,13 @@ final class Evidence
             return null;
         }
         $bodies = [];
-        foreach ($e['items'] as $item) {
-            if (($signed = $item['upstream_signed'] ?? null) === null) {
-                continue;
-            }
+        foreach (array_filter(array_column($e['items'], 'upstream_signed')) as $signed) {
             $body = base64_decode($signed['body']);
             $signature = Encoding::base64urlLenient($signed['signature'], 64);
-            if ($signature === null || !sodium_crypto_sign_verify_detached($signature, $body, $key)) {
-                return null; // a body the log did not sign refuses the evidence whole
-            }
             $doc = json_decode($body, true, 64);
-            if (!is_array($doc) || ltrim($body)[0] !== '{') {
-                return null;
+            if ($signature === null || !sodium_crypto_sign_verify_detached($signature, $body, $key)
+                || !is_array($doc) || ltrim($body)[0] !== '{') {
+                return null; // a body the log did not sign, or not a JSON object, refuses the evidence whole
             }
             $bodies[] = self::body($doc);
         }
@@ -91,27 +86,24 @@ final class Evidence
     private static function logForked(array $e, string $key): bool
     {
         $seen = [];
-        foreach ($e['items'] as $item) {
+        foreach (array_filter(array_column($e['items'], 'cosigned')) as $text) {
             try {
-                $note = SignedNote::parse($item['cosigned'] ?? '');
+                $note = SignedNote::parse($text);
             } catch (Refused) {
                 continue;
             }
-            $signed = false;
-            foreach ($note->lines as [$name, $bytes]) {
-                if (substr(hash('sha256', "{$name}\n\x01{$key}", true), 0, 4) === substr($bytes, 0, 4)) {
-                    if (strlen($bytes) !== 68 || !sodium_crypto_sign_verify_detached(substr($bytes, 4), $note->text, $key)) {
-                        continue 2; // a failing line of the log key rejects the note
-                    }
-                    $signed = true;
-                }
+            // Lines of the log key (any name: key id = SHA-256(name "\n" 0x01 key)[:4]); one that fails rejects the note.
+            $lines = array_filter($note->lines,
+                fn (array $l): bool => substr(hash('sha256', "{$l[0]}\n\x01{$key}", true), 0, 4) === substr($l[1], 0, 4));
+            $failing = array_filter($lines,
+                fn (array $l): bool => strlen($l[1]) !== 68 || !sodium_crypto_sign_verify_detached(substr($l[1], 4), $note->text, $key));
+            if ($lines === [] || $failing !== [] || $note->origin !== $e['origin']) {
+                continue;
             }
-            if ($signed && $note->origin === $e['origin']) {
-                if (($seen[$note->size] ?? $note->root) !== $note->root) {
-                    return true;
-                }
-                $seen[$note->size] = $note->root;
+            if (($seen[$note->size] ?? $note->root) !== $note->root) {
+                return true;
             }
+            $seen[$note->size] = $note->root;
         }
         return false;
     }

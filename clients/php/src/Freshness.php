@@ -116,24 +116,12 @@ final class Freshness
     {
         try {
             $note = SignedNote::parse($text);
-            if ($note->origin !== $this->origin) {
-                return;
-            }
-            $found = [];
-            foreach ($this->policy->witnesses as $name => $vkey) {
-                $time = $vkey->cosignatureTime($note);
-                if ($time !== null) {
-                    $found[$name] = $time;
-                }
-            }
+            $found = $note->origin === $this->origin ? $this->policy->cosigners($note) : [];
         } catch (Refused) {
             return;
         }
-        if ($found === []) {
-            return;
-        }
-        $this->candidates[$note->size . ' ' . $note->root] = [$note->size, $note->root];
         foreach ($found as $name => $time) {
+            $this->candidates[$note->size . ' ' . $note->root] = [$note->size, $note->root];
             $this->views[$name]['cosigned'][] = [$note->size, $note->root, $time];
             $this->record($name, $note->size, $note->root);
         }
@@ -149,21 +137,15 @@ final class Freshness
         }
     }
 
-    /** The policy witnesses that vouch for `$checkpoint` with a fresh cosignature. */
+    /** The policy witnesses that vouch for `$checkpoint` with a fresh cosignature (of it, or of a larger checkpoint). */
     private function counted(array $checkpoint): array
     {
+        [$size, $root] = $checkpoint;
         $counted = [];
         foreach ($this->views as $name => $view) {
-            if ($view['equivocated'] || ($view['chain'][$checkpoint[0]] ?? null) !== $checkpoint[1]) {
-                continue;
-            }
-            $newest = null;
-            foreach ($view['cosigned'] as [$size, , $time]) {
-                if ($size >= $checkpoint[0] && $time <= $this->now + $this->futureSkew) {
-                    $newest = max($newest ?? $time, $time);
-                }
-            }
-            if ($newest !== null && max(0, $this->now - $newest) <= $this->maxAge) {
+            $covering = array_filter($view['cosigned'], fn (array $c): bool => $c[0] >= $size && $c[2] <= $this->now + $this->futureSkew);
+            $newest = max([PHP_INT_MIN, ...array_column($covering, 2)]);
+            if (!$view['equivocated'] && ($view['chain'][$size] ?? null) === $root && $this->now - $newest <= $this->maxAge) {
                 $counted[] = $name;
             }
         }
@@ -173,26 +155,16 @@ final class Freshness
     /** Whether a quorum of (non-equivocating) witnesses holds another root at `$checkpoint`'s size. */
     private function contradicted(array $checkpoint): bool
     {
-        $against = [];
-        foreach ($this->views as $name => $view) {
-            $root = $view['chain'][$checkpoint[0]] ?? null;
-            if (!$view['equivocated'] && $root !== null && $root !== $checkpoint[1]) {
-                $against[] = $name;
-            }
-        }
-        return $against !== [] && $this->policy->isSatisfied($against);
+        [$size, $root] = $checkpoint;
+        $against = array_filter($this->views, fn (array $v): bool => !$v['equivocated'] && ($v['chain'][$size] ?? $root) !== $root);
+        return $against !== [] && $this->policy->isSatisfied(array_keys($against));
     }
 
     /** Without a quorum: the checkpoint most witnesses count for (the larger on ties). */
     private function closestToQuorum(): ?array
     {
-        $best = null;
-        foreach ($this->candidates as $c) {
-            $key = [count($this->counted($c)), $c[0], base64_encode($c[1])];
-            if ($best === null || $key > $best[0]) {
-                $best = [$key, $c];
-            }
-        }
-        return $best[1] ?? null;
+        $ranked = array_map(fn (array $c): array => [count($this->counted($c)), $c[0], base64_encode($c[1]), $c],
+                            array_values($this->candidates));
+        return $ranked === [] ? null : max($ranked)[3];
     }
 }

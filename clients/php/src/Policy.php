@@ -24,73 +24,61 @@ final class Policy
         $policy = new self();
         $defined = [];
         foreach (preg_split('/\r?\n/', $text) as $number => $raw) {
-            $words = [];
-            foreach (preg_split('/[ \t]+/', $raw, -1, PREG_SPLIT_NO_EMPTY) as $word) {
-                if ($word[0] === '#') {
-                    break;
-                }
-                $words[] = $word;
-            }
-            if ($words === []) {
+            $words = preg_split('/[ \t]+/', preg_replace('/(\A|[ \t])#.*/', '', $raw), -1, PREG_SPLIT_NO_EMPTY);
+            if ($words === [] || $words[0] === 'log') {
                 continue;
             }
             $where = 'line ' . ($number + 1) . ': ';
-            $keyword = $words[0];
-            if ($keyword === 'log') {
-                continue;
-            }
+            [$keyword, $name] = $words + [1 => ''];
             if ($keyword === 'quorum') {
-                if (count($words) !== 2 || $policy->quorum !== null) {
-                    throw new BadPolicy($where . 'expected one "quorum NAME|none" line');
-                }
-                if ($words[1] !== 'none' && !isset($defined[$words[1]])) {
-                    throw new BadPolicy($where . "unknown name {$words[1]}");
-                }
-                $policy->quorum = $words[1];
+                BadPolicy::when(count($words) !== 2 || $policy->quorum !== null, $where . 'expected one "quorum NAME|none" line');
+                BadPolicy::when($name !== 'none' && !isset($defined[$name]), $where . "unknown name {$name}");
+                $policy->quorum = $name;
                 continue;
             }
-            if (($keyword !== 'witness' && $keyword !== 'group') || count($words) < 3) {
-                throw new BadPolicy($where . 'expected witness, group, quorum or log');
-            }
-            $name = $words[1];
-            if ($name === 'none' || isset($defined[$name])) {
-                throw new BadPolicy($where . "the name {$name} is reserved or already defined");
-            }
+            BadPolicy::when(!in_array($keyword, ['witness', 'group'], true) || count($words) < 3,
+                $where . 'expected witness, group, quorum or log');
+            BadPolicy::when($name === 'none' || isset($defined[$name]), $where . "the name {$name} is reserved or already defined");
+            $defined[$name] = true;
             if ($keyword === 'witness') {
                 $vkey = count($words) <= 4 ? VerifierKey::parse($words[2]) : null;
-                if ($vkey === null || in_array((string) $vkey, array_map('strval', $policy->witnesses), true)) {
-                    throw new BadPolicy($where . 'expected "witness NAME VKEY [URL]" with a new cosignature/v1 vkey');
-                }
+                BadPolicy::when($vkey === null || in_array((string) $vkey, array_map('strval', $policy->witnesses), true),
+                    $where . 'expected "witness NAME VKEY [URL]" with a new cosignature/v1 vkey');
+                $policy->witnesses[$name] = $vkey;
+                $url = rtrim($words[3] ?? '', '/');
+                BadPolicy::when(isset($words[3]) && preg_match('#\Ahttps?://[^/\s]#', $url) !== 1, $where . "{$url} is not an http(s) URL");
                 if (isset($words[3])) {
-                    $url = rtrim($words[3], '/');
-                    if (preg_match('#\Ahttps?://[^/\s]#', $url) !== 1) {
-                        throw new BadPolicy($where . "{$words[3]} is not an http(s) URL");
-                    }
                     $policy->urls[$name] = $url;
                 }
-                $policy->witnesses[$name] = $vkey;
-            } else {
-                $members = array_slice($words, 3);
-                $threshold = match ($words[2]) {
-                    'all' => count($members), 'any' => 1,
-                    default => preg_match('/\A[0-9]+\z/', $words[2]) === 1 ? (int) $words[2] : -1,
-                };
-                if ($members === [] || $threshold < 1 || $threshold > count($members) || count(array_unique($members)) !== count($members)) {
-                    throw new BadPolicy($where . 'expected "group NAME K|all|any MEMBER..." with 1 <= K <= distinct members');
-                }
-                foreach ($members as $member) {
-                    if (!isset($defined[$member])) {
-                        throw new BadPolicy($where . "unknown member {$member} (names are defined before use)");
-                    }
-                }
-                $policy->groups[$name] = [$threshold, $members];
+                continue;
             }
-            $defined[$name] = true;
+            $members = array_slice($words, 3);
+            $threshold = match ($words[2]) {
+                'all' => count($members), 'any' => 1,
+                default => preg_match('/\A[0-9]+\z/', $words[2]) === 1 ? (int) $words[2] : -1,
+            };
+            BadPolicy::when($threshold < 1 || $threshold > count($members) || count(array_unique($members)) !== count($members),
+                $where . 'expected "group NAME K|all|any MEMBER..." with 1 <= K <= distinct members');
+            foreach ($members as $member) {
+                BadPolicy::when(!isset($defined[$member]) || $member === $name,
+                    $where . "unknown member {$member} (names are defined before use)");
+            }
+            $policy->groups[$name] = [$threshold, $members];
         }
-        if ($policy->quorum === null) {
-            throw new BadPolicy('the policy has no quorum line');
-        }
+        BadPolicy::when($policy->quorum === null, 'the policy has no quorum line');
         return $policy;
+    }
+
+    /**
+     * The policy witnesses whose cosignature `$note` carries, with its time (POSIX seconds); a policy witness's line that
+     * fails refuses the note whole (witness-protocol §3).
+     *
+     * @return array<string, int> witness name => newest cosignature time
+     */
+    public function cosigners(SignedNote $note): array
+    {
+        $times = array_map(fn (VerifierKey $vkey): ?int => $vkey->cosignatureTime($note), $this->witnesses);
+        return array_filter($times, fn (?int $time): bool => $time !== null);
     }
 
     /** Whether the witnesses named in `$counted` (policy names) satisfy the quorum. */
@@ -105,10 +93,6 @@ final class Policy
             return isset($counted[$name]);
         }
         [$threshold, $members] = $this->groups[$name];
-        $met = 0;
-        foreach ($members as $member) {
-            $met += $this->satisfies($member, $counted) ? 1 : 0;
-        }
-        return $met >= $threshold;
+        return count(array_filter($members, fn (string $member): bool => $this->satisfies($member, $counted))) >= $threshold;
     }
 }

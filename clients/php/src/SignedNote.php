@@ -31,47 +31,30 @@ final class SignedNote
     /** Parses the note's exact bytes, strictly. */
     public static function parse(string $note): self
     {
-        if (preg_match('//u', $note) !== 1) {
-            throw new Refused('the note is not valid UTF-8');
-        }
-        if (!str_ends_with($note, "\n")) {
-            throw new Refused('the note does not end with a newline');
-        }
-        if (preg_match('/[\x00-\x09\x0B-\x1F]/', $note) === 1) {
-            throw new Refused('the note has a control character; only newlines are allowed');
-        }
+        Refused::when(preg_match('//u', $note) !== 1, 'the note is not valid UTF-8');
+        Refused::when(!str_ends_with($note, "\n"), 'the note does not end with a newline');
+        Refused::when(preg_match('/[\x00-\x09\x0B-\x1F]/', $note) === 1, 'the note has a control character; only newlines are allowed');
         $split = strpos($note, "\n\n");
-        if ($split === false) {
-            throw new Refused('no empty line separates the checkpoint from its signatures');
-        }
+        Refused::when($split === false, 'no empty line separates the checkpoint from its signatures');
         $text = substr($note, 0, $split + 1);
         $head = explode("\n", substr($text, 0, -1));
-        if (count($head) !== 3) {
-            throw new Refused('the checkpoint must be exactly origin, size and root');
-        }
+        Refused::when(count($head) !== 3, 'the checkpoint must be exactly origin, size and root');
         [$origin, $sizeText, $rootText] = $head;
-        if ($origin === '' || preg_match('/[\s\p{Z}\x{85}]/u', $origin) === 1) {
-            throw new Refused('the checkpoint origin is empty or contains white space');
-        }
+        Refused::when($origin === '' || preg_match('/[\s\p{Z}\x{85}]/u', $origin) === 1,
+            'the checkpoint origin is empty or contains white space');
         $size = Encoding::decimal($sizeText);
         $root = Encoding::base64($rootText, 32);
-        if ($size === null || $root === null) {
-            throw new Refused('the checkpoint size or root is not a decimal and canonical base64 of 32 bytes');
-        }
-        if ($size === 0 && $root !== hash('sha256', '', true)) {
-            throw new Refused("an empty tree's root must be SHA-256 of the empty string");
-        }
+        Refused::when($size === null || $root === null, 'the checkpoint size or root is not a decimal and canonical base64 of 32 bytes');
+        Refused::when($size === 0 && $root !== hash('sha256', '', true), "an empty tree's root must be SHA-256 of the empty string");
+        $signatures = explode("\n", substr($note, $split + 2, -1));
+        Refused::when(count($signatures) > self::MAX_LINES, 'the note has more than ' . self::MAX_LINES . ' signature lines');
         $lines = [];
-        foreach (explode("\n", substr($note, $split + 2, -1)) as $line) {
+        foreach ($signatures as $line) {
             $parts = explode(' ', $line);
             $bytes = count($parts) === 3 ? Encoding::base64($parts[2]) : null;
-            if ($parts[0] !== "\u{2014}" || !self::isValidKeyName($parts[1] ?? '') || $bytes === null || strlen($bytes) < 5) {
-                throw new Refused('a signature line is not "— name base64"');
-            }
+            Refused::when($parts[0] !== "\u{2014}" || !self::isValidKeyName($parts[1] ?? '') || strlen($bytes ?? '') < 5,
+                'a signature line is not "— name base64"');
             $lines[] = [$parts[1], $bytes];
-        }
-        if (count($lines) > self::MAX_LINES) {
-            throw new Refused('the note has more than ' . self::MAX_LINES . ' signature lines');
         }
         return new self($text, $lines, $origin, $size, $root);
     }

@@ -50,9 +50,8 @@ final class VerifierKey
             }
             $time = strlen($bytes) === 76 ? Encoding::uint64(substr($bytes, 4, 8)) : null;
             $message = "cosignature/v1\ntime " . ($time ?? 0) . "\n" . $note->text;
-            if ($time === null || !sodium_crypto_sign_verify_detached(substr($bytes, 12), $message, $this->publicKey)) {
-                throw new Refused("the cosignature line of {$this->name} does not verify");
-            }
+            Refused::when($time === null || !sodium_crypto_sign_verify_detached(substr($bytes, 12), $message, $this->publicKey),
+                "the cosignature line of {$this->name} does not verify");
             $newest = max($newest ?? 0, $time);
         }
         return $newest;

@@ -52,10 +52,9 @@ final class WitnessClient
     public function check(Policy $policy, string $origin, int $maxAge, ?array $head = null, ?int $now = null, ?string $logKey = null): array
     {
         $hex = hash('sha256', $origin);
-        $notes = [];
-        $listed = [];
-        foreach ($policy->witnesses as $name => $vkey) {
-            $answer = isset($policy->urls[$name]) ? $this->signedJSON("{$policy->urls[$name]}/witness/v1/freshness/{$hex}", $vkey) : null;
+        [$notes, $listed, $attestations, $evidence] = [[], [], [], []];
+        foreach (array_keys($policy->witnesses) as $name) {
+            $answer = $this->askJSON($policy, $name, "freshness/{$hex}");
             if (($answer['origin'] ?? null) === $origin && is_string($answer['cosigned'] ?? null)) {
                 $notes[] = $answer['cosigned'];
                 $ids = array_filter(is_array($answer['evidence'] ?? null) ? $answer['evidence'] : [],
@@ -65,16 +64,14 @@ final class WitnessClient
                 }
             }
         }
-        $attestations = [];
         foreach (Freshness::positionsNeeded($policy, $origin, $notes, $head) as [$name, $size]) {
             $root = $this->position($policy, $name, $origin, $size);
             if ($root !== null) {
                 $attestations[] = [$name, $size, $root];
             }
         }
-        $evidence = [];
         foreach ($logKey === null ? [] : $listed as $id => $name) {
-            $body = $this->signedBody("{$policy->urls[$name]}/witness/v1/evidence/{$id}", $policy->witnesses[$name]);
+            $body = $this->ask($policy, $name, "evidence/{$id}");
             if ($body !== null && Evidence::proven($body, $origin, $logKey) !== null) {
                 $evidence[$id] = $body;
             }
@@ -96,35 +93,28 @@ final class WitnessClient
     {
         $hex = hash('sha256', $origin);
         $leaf = Merkle::leafHash($currhash);
-        foreach ($size > 0 ? $policy->urls : [] as $name => $url) {
-            $answer = $this->signedJSON("{$url}/witness/v1/freshness/{$hex}", $policy->witnesses[$name]);
+        foreach ($size > 0 ? array_keys($policy->witnesses) : [] as $name) {
+            $answer = $this->askJSON($policy, $name, "freshness/{$hex}");
             try {
                 $note = SignedNote::parse(is_string($answer['cosigned'] ?? null) ? $answer['cosigned'] : '');
-            } catch (Refused) {
-                continue;
-            }
-            if (($answer['origin'] ?? null) !== $origin || $note->origin !== $origin || $note->size < $size) {
-                continue;
-            }
-            if ($note->size === $size) {
-                $proof = self::hashes(is_array($answer['currhash_proof'] ?? null) ? $answer['currhash_proof'] : []);
-                $served = is_string($answer['currhash'] ?? null) ? Encoding::base64urlLenient($answer['currhash'], 32) : null;
-                if ($served === $currhash && $proof !== null && Merkle::rootFromInclusion($leaf, $size - 1, $size, $proof) === $note->root) {
+                Refused::when(($answer['origin'] ?? null) !== $origin || $note->origin !== $origin || $note->size < $size, 'not this head');
+                if ($note->size === $size) { // at the witness's size: the freshness answer proves its own last leaf
+                    $served = is_string($answer['currhash'] ?? null) ? Encoding::base64urlLenient($answer['currhash'], 32) : null;
+                    $proof = self::hashes(is_array($answer['currhash_proof'] ?? null) ? $answer['currhash_proof'] : []);
+                    Refused::when($served !== $currhash || $proof === null
+                        || Merkle::rootFromInclusion($leaf, $size - 1, $size, $proof) !== $note->root, 'no proof');
                     return [$size, $note->root];
                 }
-                continue;
-            }
-            try {
-                $entry = EntryProof::parse($this->body("{$url}/witness/v1/proof/{$hex}/entry/" . Encoding::toBase64url($currhash)) ?? '');
-            } catch (Refused) {
-                continue;
-            }
-            $root = $this->position($policy, $name, $origin, $size);
-            $consistency = self::hashes(explode("\n", trim($this->body("{$url}/witness/v1/proof/{$hex}/consistency/{$size}/{$note->size}") ?? '')));
-            if ($root !== null && $consistency !== null
-                && Merkle::rootFromInclusion($leaf, $size - 1, $note->size, $entry->proof) === $note->root
-                && Merkle::consistent($size, $note->size, $root, $note->root, $consistency)) {
+                $entry = EntryProof::parse($this->ask($policy, $name, "proof/{$hex}/entry/" . Encoding::toBase64url($currhash), false) ?? '');
+                $root = $this->position($policy, $name, $origin, $size);
+                $lines = $this->ask($policy, $name, "proof/{$hex}/consistency/{$size}/{$note->size}", false);
+                $consistency = self::hashes(explode("\n", $lines ?? ''));
+                Refused::when($root === null || $consistency === null
+                    || Merkle::rootFromInclusion($leaf, $size - 1, $note->size, $entry->proof) !== $note->root
+                    || !Merkle::consistent($size, $note->size, $root, $note->root, $consistency), 'no proof');
                 return [$size, $root];
+            } catch (Refused) {
+                continue; // this witness proves nothing: ask the next
             }
         }
         return null;
@@ -133,57 +123,49 @@ final class WitnessClient
     /** The root witness `$name` attests at `$size` (its signed position answer), or null. */
     private function position(Policy $policy, string $name, string $origin, int $size): ?string
     {
-        if (!isset($policy->urls[$name])) {
-            return null;
-        }
-        $hex = hash('sha256', $origin);
-        $answer = $this->signedJSON("{$policy->urls[$name]}/witness/v1/position/{$hex}/{$size}?material=0", $policy->witnesses[$name]);
+        $answer = $this->askJSON($policy, $name, 'position/' . hash('sha256', $origin) . "/{$size}?material=0");
         $root = is_string($answer['root'] ?? null) ? Encoding::base64($answer['root'], 32) : null;
         return ($answer['origin'] ?? null) === $origin && ($answer['size'] ?? null) === $size ? $root : null;
     }
 
-    /** @return list<string>|null the raw hashes if every line is canonical base64 of 32 bytes (at most 63) */
+    /** @return list<string>|null the raw hashes if every non-empty line is canonical base64 of 32 bytes (at most 63) */
     private static function hashes(array $lines): ?array
     {
-        $raw = array_map(fn ($line): ?string => is_string($line) ? Encoding::base64($line, 32) : null, array_filter($lines, fn ($l) => $l !== ''));
+        $raw = array_map(fn ($line): ?string => is_string($line) ? Encoding::base64($line, 32) : null,
+                         array_filter($lines, fn ($line): bool => $line !== ''));
         return in_array(null, $raw, true) || count($raw) > EntryProof::MAX_PROOF_HASHES ? null : array_values($raw);
     }
 
-    /** The JSON object at `$url` if the answer is a 2xx whose body the witness signed; null otherwise. */
-    private function signedJSON(string $url, VerifierKey $vkey): ?array
+    /** The JSON object `ask` returns, or null. */
+    private function askJSON(Policy $policy, string $name, string $path): ?array
     {
-        $json = json_decode($this->signedBody($url, $vkey) ?? '', true, 16);
+        $json = json_decode($this->ask($policy, $name, $path) ?? '', true, 16);
         return is_array($json) && !array_is_list($json) ? $json : null;
     }
 
-    /** The body at `$url` if the answer is a 2xx and the witness signed it (`Body-Signature-Ed25519`); null otherwise. */
-    private function signedBody(string $url, VerifierKey $vkey): ?string
-    {
-        $response = $this->fetch($url);
-        foreach ($response === null ? [] : $response['headers']['body-signature-ed25519'] ?? [] as $value) {
-            $signature = Encoding::base64urlCanonical($value, 64);
-            if ($signature !== null && sodium_crypto_sign_verify_detached($signature, $response['body'], $vkey->publicKey)) {
-                return $response['body'];
-            }
-        }
-        return null;
-    }
-
-    /** The body at `$url` if the answer is a 2xx (proofs are checked, not signed); null otherwise. */
-    private function body(string $url): ?string
-    {
-        return $this->fetch($url)['body'] ?? null;
-    }
-
-    /** The caller's answer to GET `$url` when its status is 2xx; null on any failure. */
-    private function fetch(string $url): ?array
+    /**
+     * GET `<URL of witness $name>/witness/v1/<path>` through the caller's function: the body of a 2xx answer that, when
+     * `$signed`, the witness signed (`Body-Signature-Ed25519` under its key); null on anything else. Proofs are checked
+     * by what they prove, not signed.
+     */
+    private function ask(Policy $policy, string $name, string $path, bool $signed = true): ?string
     {
         try {
-            $response = ($this->get)($url);
+            $response = isset($policy->urls[$name]) ? ($this->get)("{$policy->urls[$name]}/witness/v1/{$path}") : null;
         } catch (\Throwable) {
             return null;
         }
-        return is_array($response) && is_int($response['status'] ?? null) && $response['status'] >= 200 && $response['status'] < 300
-            && is_string($response['body'] ?? null) ? $response : null;
+        if (!is_array($response) || !is_int($response['status'] ?? null) || $response['status'] < 200 || $response['status'] > 299
+            || !is_string($response['body'] ?? null)) {
+            return null;
+        }
+        foreach ($signed ? $response['headers']['body-signature-ed25519'] ?? [] : [] as $value) {
+            $signature = Encoding::base64urlCanonical($value, 64);
+            $key = $policy->witnesses[$name]->publicKey;
+            if ($signature !== null && sodium_crypto_sign_verify_detached($signature, $response['body'], $key)) {
+                return $response['body'];
+            }
+        }
+        return $signed ? null : $response['body'];
     }
 }
