@@ -13,24 +13,15 @@ use PHPUnit\Framework\TestCase;
  */
 final class EvidenceVectorsTest extends TestCase
 {
-    private static function manifest(): array
-    {
-        return json_decode(file_get_contents(__DIR__ . '/../../../Tests/Fixtures/evidence-vectors/vectors.json'), true, 16, JSON_THROW_ON_ERROR);
-    }
-
     public static function vectors(): array
     {
-        $cases = [];
-        foreach (self::manifest()['vectors'] as $vector) {
-            $cases[$vector['name']] = [$vector];
-        }
-        return $cases;
+        return SharedVectors::cases('evidence-vectors');
     }
 
     /** @dataProvider vectors */
     public function testTheDecisionIsChecks(array $vector): void
     {
-        $m = self::manifest();
+        $m = SharedVectors::manifest('evidence-vectors');
         $key = $vector['pinned_key'] === null ? null : Encoding::base64urlCanonical($vector['pinned_key'], 32);
         [$code, $about] = Freshness::decide(Policy::parse($m['policy']), $m['origin'], $m['notes'], [], $m['max_age'], $m['now'],
                                             evidence: [$vector['evidence']], logKey: $key);

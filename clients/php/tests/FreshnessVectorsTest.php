@@ -11,24 +11,15 @@ use PHPUnit\Framework\TestCase;
  */
 final class FreshnessVectorsTest extends TestCase
 {
-    private static function manifest(): array
-    {
-        return json_decode(file_get_contents(__DIR__ . '/../../../Tests/Fixtures/freshness-vectors/vectors.json'), true, 16, JSON_THROW_ON_ERROR);
-    }
-
     public static function vectors(): array
     {
-        $cases = [];
-        foreach (self::manifest()['vectors'] as $vector) {
-            $cases[$vector['name']] = [$vector];
-        }
-        return $cases;
+        return SharedVectors::cases('freshness-vectors');
     }
 
     /** @dataProvider vectors */
     public function testTheDecisionIsChecks(array $vector): void
     {
-        $m = self::manifest();
+        $m = SharedVectors::manifest('freshness-vectors');
         $attestations = array_map(fn (array $a): array => [$a['witness'], $a['size'], base64_decode($a['root'], true)], $vector['attestations']);
         $head = $vector['head'] === null ? null : [$vector['head']['size'], base64_decode($vector['head']['root'], true)];
         [$code, $about] = Freshness::decide(Policy::parse($m['policy']), $m['origin'], $vector['notes'], $attestations, $m['max_age'], $m['now'],

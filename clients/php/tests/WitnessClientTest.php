@@ -12,15 +12,10 @@ use PHPUnit\Framework\TestCase;
  */
 final class WitnessClientTest extends TestCase
 {
-    private static function fixture(): array
-    {
-        return json_decode(file_get_contents(__DIR__ . '/../../../Tests/Fixtures/freshness-vectors/vectors.json'), true, 16, JSON_THROW_ON_ERROR);
-    }
-
     /** The 2-of-3 policy of the vectors with a URL per witness. */
     private static function policy(): Policy
     {
-        $lines = explode("\n", self::fixture()['policy']);
+        $lines = explode("\n", SharedVectors::manifest('freshness-vectors')['policy']);
         foreach ($lines as $i => $line) {
             if (str_starts_with($line, 'witness ')) {
                 $lines[$i] .= ' https://' . explode(' ', $line)[1] . '.example';
@@ -32,7 +27,7 @@ final class WitnessClientTest extends TestCase
     /** A witness's signed freshness answer carrying `$note` (and evidence ids); `$seed` 0xB1.. is w1.. (ProofVectorTests.swift). */
     private static function answer(string $note, int $seed, int $status = 200, array $evidence = []): array
     {
-        $m = self::fixture();
+        $m = SharedVectors::manifest('freshness-vectors');
         return self::signed(json_encode(['origin' => $m['origin'], 'cosigned' => $note, 'currhash' => null, 'currhash_proof' => [],
                                          'age_seconds' => 1, 'status' => 'fresh', 'evidence' => $evidence]), $seed, $status);
     }
@@ -47,7 +42,7 @@ final class WitnessClientTest extends TestCase
     /** @param array<string, array> $answers URL path prefix after "https://" => answer */
     private function check(array $answers, ?string $logKey = null): array
     {
-        $m = self::fixture();
+        $m = SharedVectors::manifest('freshness-vectors');
         $get = function (string $url) use ($answers): array {
             foreach ($answers as $prefix => $answer) {
                 if (str_starts_with($url, "https://{$prefix}")) {
@@ -70,7 +65,7 @@ final class WitnessClientTest extends TestCase
 
     public function testOnlySignedAnswersCount(): void
     {
-        $notes = self::fixture()['vectors'][0]['notes']; // "fresh quorum": w1, w2, w3 cosigned size 56
+        $notes = SharedVectors::manifest('freshness-vectors')['vectors'][0]['notes']; // "fresh quorum": w1, w2, w3 cosigned size 56
         $this->assertSame(Freshness::ACCEPTED, $this->decide(['w1' => self::answer($notes[0], 0xB1), 'w2' => self::answer($notes[1], 0xB2)]));
         // w2's answer signed by another key, or unsigned, or a redirect, or a failure: w1 alone is no quorum.
         $forged = self::answer($notes[1], 0xBF);
@@ -89,12 +84,12 @@ final class WitnessClientTest extends TestCase
      */
     public function testServedEvidenceIsActedOnUnderThePinnedKeyOnly(): void
     {
-        $vectors = json_decode(file_get_contents(__DIR__ . '/../../../Tests/Fixtures/evidence-vectors/vectors.json'), true, 16, JSON_THROW_ON_ERROR);
+        $vectors = SharedVectors::manifest('evidence-vectors');
         $fork = $vectors['vectors'][0];
         $this->assertSame('fork', $fork['acts']);
         $key = Encoding::base64urlCanonical($fork['pinned_key'], 32);
         $id = hash('sha256', $fork['evidence']); // any 64-hex id: the body, not the id, is what is verified
-        $notes = self::fixture()['vectors'][0]['notes'];
+        $notes = SharedVectors::manifest('freshness-vectors')['vectors'][0]['notes'];
         $junk = array_map(fn (int $n): string => hash('sha256', "junk {$n}"), range(1, 40));
         $answers = fn (array $served): array => [
             'w1.example/witness/v1/freshness/' => self::answer($notes[0], 0xB1, evidence: [...$junk, 'not hex']),
