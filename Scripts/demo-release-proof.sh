@@ -2,8 +2,9 @@
 # Demo of release proofs (witness-protocol v2 §7.1) with the real binary only, Packagist-shaped:
 #   a package ledger publishes key and release events; three witnesses cosign its tree head;
 #   one release gets a proof file (c2sp.org/tlog-proof@v1); every server is stopped and the proof
-#   still verifies, with `check --proof` and with an independent Python verifier; a tampered
-#   release body and a proof from a witness shown a split view are refused.
+#   still verifies, with `check --proof`, an independent Python verifier and the PHP verifier (whose
+#   Composer example installs it); a tampered release body and a proof from a witness shown a split
+#   view are refused by all three; online, the PHP client acts on the witnesses' fork evidence.
 # Everything stops by itself (KEEP=1 keeps the scratch directory).
 cd "$(dirname "$0")/.."
 source Scripts/lib/demo.sh
@@ -60,6 +61,15 @@ cat "$WORK/pkg-1.2.3.tlog-proof"
 echo "== (the witnesses also caught the split view among themselves)"
 has_fork() { "$BIN" evidence list --dir "$WORK/$1" | grep -q fork; }
 wait_for 60 has_fork w1 && "$BIN" evidence list --dir "$WORK/w1"
+echo "== online, the PHP client (clients/php): with the ledger's key it acts on that evidence, as check does"
+set +e
+php clients/php/bin/check-head --policy "$WORK/policy.txt" --origin $ORIGIN --max-age 600 --upstream-key "$LEDGER_PK"
+CODE=$?
+php clients/php/examples/verify-release.php --proof "$WORK/pkg-1.2.3.tlog-proof" --policy "$WORK/policy.txt" --origin $ORIGIN \
+    --publisher-key "$VENDOR_PK" --package vendor/pkg --version 1.2.3 --sha256 "$(tarball_sha 'pkg 1.2.3')" --online --chronicle-key "$LEDGER_PK"
+INSTALL=$?
+set -e
+[ "$CODE" -eq 4 ] && [ "$INSTALL" -eq 1 ] || { echo "expected check-head 4 (split view proven) and the Composer example to refuse, got $CODE and $INSTALL"; exit 1; }
 
 echo "== the network is unplugged: every server stops"
 for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
@@ -71,6 +81,10 @@ echo "== offline: check --proof verifies the release (entry, inclusion, quorum)"
 "$BIN" check --proof "$WORK/pkg-1.2.3.tlog-proof" --policy "$WORK/policy.txt" --origin $ORIGIN --entry-key "$VENDOR_PK"
 echo "== offline: the independent verifier (Python, written from the specs) agrees"
 /usr/bin/python3 Scripts/verify_proof.py --policy "$WORK/policy.txt" --origin $ORIGIN --entry-key "$VENDOR_PK" "$WORK/pkg-1.2.3.tlog-proof"
+echo "== offline: so do the PHP verifier and its Composer example (a plugin would install 1.2.3, and nothing else)"
+php clients/php/bin/verify-proof --policy "$WORK/policy.txt" --origin $ORIGIN --entry-key "$VENDOR_PK" "$WORK/pkg-1.2.3.tlog-proof" > /dev/null
+php clients/php/examples/verify-release.php --proof "$WORK/pkg-1.2.3.tlog-proof" --policy "$WORK/policy.txt" --origin $ORIGIN \
+    --publisher-key "$VENDOR_PK" --package vendor/pkg --version 1.2.3 --sha256 "$(tarball_sha 'pkg 1.2.3')"
 
 expect_refused() { # expect_refused FILE WHAT
     set +e
@@ -78,8 +92,11 @@ expect_refused() { # expect_refused FILE WHAT
     local code=$?
     /usr/bin/python3 Scripts/verify_proof.py --policy "$WORK/policy.txt" "$1"
     local python=$?
+    php clients/php/bin/verify-proof --policy "$WORK/policy.txt" "$1" > /dev/null
+    local php=$?
     set -e
-    [ "$code" -eq 1 ] && [ "$python" -eq 1 ] || { echo "expected both verifiers to refuse $2 (exit 1), got $code and $python"; exit 1; }
+    [ "$code" -eq 1 ] && [ "$python" -eq 1 ] && [ "$php" -eq 1 ] ||
+        { echo "expected the three verifiers to refuse $2 (exit 1), got $code, $python and $php"; exit 1; }
 }
 echo "== a tampered release body (another tarball hash in the same entry) is refused"
 EXTRA=$(sed -n 's/^extra //p' "$WORK/pkg-1.2.3.tlog-proof" | base64 -d | sed "s/$(tarball_sha 'pkg 1.2.3')/$(tarball_sha 'backdoored')/" | base64 -w0)
